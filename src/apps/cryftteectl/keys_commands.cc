@@ -1,0 +1,8 @@
+#include "apps/cryftteectl/commands.h"
+
+namespace cryfttee::ctl {
+
+// Command group not built yet; registered so main.cc can list every group.
+void RegisterKeyCommands(CLI::App& /*app*/, CtlContext& /*ctx*/) {}
+
+}  // namespace cryfttee::ctl
