@@ -23,7 +23,7 @@ using FpBytes = std::array<uint8_t, 48>;
 Result<Bytes> ExpandMessageXmd(ByteSpan msg, ByteSpan dst, size_t len_in_bytes);
 
 // hash_to_field(msg, 2) for Fp2 (§5.2): the two field elements u0, u1 as four Fp values.
-std::array<FpBytes, 4> HashToFieldFp2(ByteSpan msg, ByteSpan dst);
+Result<std::array<FpBytes, 4>> HashToFieldFp2(ByteSpan msg, ByteSpan dst);
 
 // An affine G2 point. For the identity, infinity is true and the coordinates are zero.
 struct G2AffineBytes {
@@ -32,8 +32,7 @@ struct G2AffineBytes {
 };
 
 // hash_to_curve (random oracle) onto G2: SSWU on the 3-isogenous curve, iso_map, clear_cofactor.
-// An empty DST is treated as a programming error by the RFC; here it yields ExpandMessageXmd's
-// behaviour with a one-byte DST_prime (never used by our suites).
-G2AffineBytes HashToG2(ByteSpan msg, ByteSpan dst);
+// Fails only when the DST is empty ("invalid_argument").
+Result<G2AffineBytes> HashToG2(ByteSpan msg, ByteSpan dst);
 
 }  // namespace cryfttee::bls::internal
