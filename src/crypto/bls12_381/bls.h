@@ -1,6 +1,7 @@
-// Public API of our BLS12-381 signature library: the IETF BLS signature draft-04, proof-of-possession
-// ciphersuite, min-pk (48-byte public keys in G1, 96-byte signatures in G2), as Ethereum and
-// AvalancheGo use it. Bad input is reported through Result/bool, never by an exception.
+// Public API of our BLS12-381 signature library: the IETF BLS signature draft-04,
+// proof-of-possession ciphersuite, min-pk (48-byte public keys in G1, 96-byte signatures in G2), as
+// Ethereum and AvalancheGo use it. Bad input is reported through Result/bool, never by an
+// exception.
 //
 // This header is the contract other layers code against (keys/, api/, cryftteectl). It may grow;
 // existing signatures must not change.

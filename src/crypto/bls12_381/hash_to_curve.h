@@ -3,7 +3,7 @@
 //
 //   cryfttee::bls::internal::ExpandMessageXmd(msg, dst, len_in_bytes)  RFC 9380 §5.3.1, SHA-256
 //   cryfttee::bls::internal::HashToFieldFp2(msg, dst)                   u0.c0, u0.c1, u1.c0, u1.c1
-//   cryfttee::bls::internal::HashToG2(msg, dst)                         BLS12381G2_XMD:SHA-256_SSWU_RO_
+//   cryfttee::bls::internal::HashToG2(msg, dst) BLS12381G2_XMD:SHA-256_SSWU_RO_
 //
 // All byte strings are big-endian, 48 bytes per Fp element.
 #pragma once
