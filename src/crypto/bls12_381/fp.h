@@ -7,6 +7,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace cryfttee::bls::internal {
 
@@ -16,6 +21,34 @@ using Limbs6 = std::array<uint64_t, 6>;
 struct Fp {
   Limbs6 l{};  // Montgomery representation, always fully reduced into [0, p)
 };
+
+// a + b + carry_in (carry_in is 0 or 1); carry_out receives the carry. The x86 intrinsic form
+// compiles to one ADC per limb; constant evaluation uses the portable form.
+constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in, uint64_t& carry_out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    carry_out = _addcarry_u64((unsigned char)carry_in, a, b, &r);
+    return r;
+  }
+#endif
+  u128 s = u128(a) + b + carry_in;
+  carry_out = uint64_t(s >> 64);
+  return uint64_t(s);
+}
+// a - b - borrow_in; borrow_out receives the borrow (0 or 1).
+constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in, uint64_t& borrow_out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    borrow_out = _subborrow_u64((unsigned char)borrow_in, a, b, &r);
+    return r;
+  }
+#endif
+  u128 d = u128(a) - b - borrow_in;
+  borrow_out = uint64_t(d >> 64) & 1;
+  return uint64_t(d);
+}
 
 // p, little-endian limbs.
 inline constexpr Limbs6 kPLimbs = {0xb9feffffffffaaab, 0x1eabfffeb153ffff, 0x6730d2a0f6b0f624,
@@ -36,6 +69,7 @@ inline constexpr Limbs6 k2Pow256R2Limbs = {0xfb73eaead26ebe58, 0x861c23693de6a35
 // 2^63 - 1, so the running sum never needs a seventh carry word.
 constexpr void MontMulPortable(uint64_t* out, const uint64_t* a, const uint64_t* b) {
   uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+#pragma GCC unroll 6
   for (int i = 0; i < 6; ++i) {
     u128 acc = u128(a[0]) * b[i] + t[0];
     uint64_t A = uint64_t(acc >> 64);
@@ -43,6 +77,7 @@ constexpr void MontMulPortable(uint64_t* out, const uint64_t* a, const uint64_t*
     uint64_t m = t[0] * kPInv;
     u128 red = u128(m) * kPLimbs[0] + t[0];
     uint64_t C = uint64_t(red >> 64);
+#pragma GCC unroll 6
     for (int j = 1; j < 6; ++j) {
       acc = u128(a[j]) * b[i] + t[j] + A;
       A = uint64_t(acc >> 64);
@@ -80,47 +115,48 @@ inline Fp FpSqr(const Fp& a) { return a * a; }
 
 // Adds p masked by mask (all ones or zero).
 constexpr void AddMaskedP(uint64_t* v, uint64_t mask) {
-  uint64_t carry = 0;
-  for (int j = 0; j < 6; ++j) {
-    u128 s = u128(v[j]) + (kPLimbs[j] & mask) + carry;
-    v[j] = uint64_t(s);
-    carry = uint64_t(s >> 64);
-  }
+  uint64_t c = 0;
+  for (int j = 0; j < 6; ++j) v[j] = AddCarry(v[j], kPLimbs[j] & mask, c, c);
 }
 
 // Subtracts p unless that would go negative.
 constexpr void ReduceOnce(uint64_t* v) {
   uint64_t s[6];
   uint64_t borrow = 0;
-  for (int j = 0; j < 6; ++j) {
-    u128 d = u128(v[j]) - kPLimbs[j] - borrow;
-    s[j] = uint64_t(d);
-    borrow = uint64_t(d >> 64) & 1;
-  }
+  for (int j = 0; j < 6; ++j) s[j] = SubBorrow(v[j], kPLimbs[j], borrow, borrow);
   uint64_t keep = 0 - borrow;
   for (int j = 0; j < 6; ++j) v[j] = (v[j] & keep) | (s[j] & ~keep);
 }
 
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+extern "C" void cryfttee_bls_fp_add(uint64_t* out, const uint64_t* a, const uint64_t* b);
+extern "C" void cryfttee_bls_fp_sub(uint64_t* out, const uint64_t* a, const uint64_t* b);
+#endif
+
 constexpr Fp operator+(const Fp& a, const Fp& b) {
   Fp r;
-  uint64_t carry = 0;
-  for (int j = 0; j < 6; ++j) {
-    u128 s = u128(a.l[j]) + b.l[j] + carry;
-    r.l[j] = uint64_t(s);
-    carry = uint64_t(s >> 64);
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+  if (!std::is_constant_evaluated()) {
+    cryfttee_bls_fp_add(r.l.data(), a.l.data(), b.l.data());
+    return r;
   }
+#endif
+  uint64_t c = 0;
+  for (int j = 0; j < 6; ++j) r.l[j] = AddCarry(a.l[j], b.l[j], c, c);
   ReduceOnce(r.l.data());  // a + b < 2p < 2^382: no carry out of the top limb
   return r;
 }
 
 constexpr Fp operator-(const Fp& a, const Fp& b) {
   Fp r;
-  uint64_t borrow = 0;
-  for (int j = 0; j < 6; ++j) {
-    u128 d = u128(a.l[j]) - b.l[j] - borrow;
-    r.l[j] = uint64_t(d);
-    borrow = uint64_t(d >> 64) & 1;
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+  if (!std::is_constant_evaluated()) {
+    cryfttee_bls_fp_sub(r.l.data(), a.l.data(), b.l.data());
+    return r;
   }
+#endif
+  uint64_t borrow = 0;
+  for (int j = 0; j < 6; ++j) r.l[j] = SubBorrow(a.l[j], b.l[j], borrow, borrow);
   AddMaskedP(r.l.data(), 0 - borrow);
   return r;
 }
