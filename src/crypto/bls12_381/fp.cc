@@ -11,7 +11,12 @@ constexpr uint64_t kPPlus1Div4[6] = {0xee7fbfffffffeaab, 0x07aaffffac54ffff, 0xd
 constexpr uint64_t kPMinus1Div2[6] = {0xdcff7fffffffd555, 0x0f55ffff58a9ffff, 0xb39869507b587b12,
                                       0xb23ba5c279c2895f, 0x258dd3db21a5d66b, 0x0d0088f51cbff34d};
 
+constexpr uint64_t kPMinus3Div4[6] = {0xee7fbfffffffeaaa, 0x07aaffffac54ffff, 0xd9cc34a83dac3d89,
+                                      0xd91dd2e13ce144af, 0x92c6e9ed90d2eb35, 0x0680447a8e5ff9a6};
+
 }  // namespace
+
+Fp FpPowPMinus3Div4(const Fp& a) { return FpPowVartimeExp(a, kPMinus3Div4, 6); }
 
 Fp FpPowVartimeExp(const Fp& a, const uint64_t* e, size_t n) {
   // Table a^0..a^15, then 4-bit windows from the top. The exponent is public, the base may be

@@ -235,6 +235,9 @@ Fp FpPowVartimeExp(const Fp& a, const uint64_t* e, size_t n);
 Fp FpInv(const Fp& a);
 // Square root candidate a^((p+1)/4); returns an all-ones mask when it squares back to a.
 uint64_t FpSqrt(Fp& out, const Fp& a);
+// a^((p-3)/4): for a != 0, a * r is a square root of a (a square) or of -a (a non-square), and
+// r is +-1/(that root), which lets one exponentiation give a root and its inverse.
+Fp FpPowPMinus3Div4(const Fp& a);
 // Legendre-style square test (0 counts as square). Constant time.
 uint64_t FpIsSquareMask(const Fp& a);
 

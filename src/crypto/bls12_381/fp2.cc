@@ -9,10 +9,11 @@ Fp2 Fp2Inv(const Fp2& a) {
 
 uint64_t Fp2IsSquareMask(const Fp2& a) { return FpIsSquareMask(FpSqr(a.c0) + FpSqr(a.c1)); }
 
-bool Fp2SqrtVartime(Fp2& out, const Fp2& a) {
-  // Norm method (p = 3 mod 4): with s = sqrt(c0^2 + c1^2) and A = (c0 + s)/2, exactly one of A and
-  // (c0 - s)/2 is a square when c1 != 0, and their product is -c1^2/4. t = A^((p+1)/4) then gives
-  // either sqrt(A) (root t + c1/(2t) I) or sqrt(-A), in which case the root is c1/(2t) + t I.
+bool Fp2SqrtWithNormRootVartime(Fp2& out, const Fp2& a, const Fp& s) {
+  // Norm method (p = 3 mod 4). With A = (c0 + s)/2 and c1 != 0, exactly one of A and
+  // (c0 - s)/2 is a square, their product being -c1^2/4. w = A^((p-3)/4) gives t = A w with
+  // t^2 = A (then 1/t = w) or t^2 = -A (then 1/t = -w). The root is t + c1/(2t) I in the first
+  // case and c1/(2t) + t I in the second.
   if (FpIsZero(a.c1)) {
     Fp t;
     if (FpSqrt(t, a.c0)) {
@@ -25,17 +26,20 @@ bool Fp2SqrtVartime(Fp2& out, const Fp2& a) {
     }
     return false;
   }
-  Fp s;
-  if (!FpSqrt(s, FpSqr(a.c0) + FpSqr(a.c1))) return false;
   Fp A = FpHalve(a.c0 + s);
-  Fp t;
-  uint64_t is_sq = FpSqrt(t, A);
-  if (FpIsZero(t)) return false;  // cannot happen for c1 != 0; defensive
-  Fp other = a.c1 * FpInv(FpDbl(t));
-  Fp2 cand = is_sq ? Fp2{t, other} : Fp2{other, t};
+  Fp w = FpPowPMinus3Div4(A);
+  Fp t = A * w;
+  Fp half_c1_w = FpHalve(a.c1) * w;
+  Fp2 cand = (FpSqr(t) == A) ? Fp2{t, half_c1_w} : Fp2{-half_c1_w, t};
   if (!(Fp2Sqr(cand) == a)) return false;
   out = cand;
   return true;
+}
+
+bool Fp2SqrtVartime(Fp2& out, const Fp2& a) {
+  Fp s;
+  if (!FpSqrt(s, FpSqr(a.c0) + FpSqr(a.c1))) return false;
+  return Fp2SqrtWithNormRootVartime(out, a, s);
 }
 
 uint64_t Fp2Sgn0(const Fp2& a) {

@@ -51,6 +51,9 @@ Fp2 Fp2Inv(const Fp2& a);
 uint64_t Fp2IsSquareMask(const Fp2& a);
 // Square root of a public value; false if a is not a square. Variable time.
 bool Fp2SqrtVartime(Fp2& out, const Fp2& a);
+// The same when a square root s of the norm c0^2 + c1^2 is already known (one exponentiation
+// instead of two). False if a is not a square.
+bool Fp2SqrtWithNormRootVartime(Fp2& out, const Fp2& a, const Fp& s);
 // sgn0 (RFC 9380 §4.1): parity of c0, or of c1 when c0 == 0.
 uint64_t Fp2Sgn0(const Fp2& a);
 // ZCash sign flag: c1 > (p-1)/2 if c1 != 0, else c0 > (p-1)/2.

@@ -86,8 +86,27 @@ constexpr Fp2 kYDen[3] = {
 
 Status BadArg(const char* why) { return Status::InvalidArgument("invalid_argument", why); }
 
-// g(x) = x^3 + A' x + B' on E2'.
-Fp2 IsoCurveRhs(const Fp2& x) { return (Fp2Sqr(x) + kSswuA) * x + kSswuB; }
+// sqrt(-5) in Fp (-5 is a square: 5 = norm(Z) is not, and neither is -1).
+constexpr Fp kSqrtMinus5 = FpFromHex(
+    "0x186417302d5a65347a88b0f999ab2b504614aa5e2eebdeb1a014c40bceb7d2306c12a6d436befcf94d39c9db7b"
+    "263cd4");
+
+// 3-isogeny E2' -> E2 (App. E.3), in Jacobian form to avoid the two divisions:
+// Z = x_den * y_den, X = x_num * x_den * y_den^2, Y = y * y_num * x_den^3 * y_den^2.
+// A zero denominator gives Z = 0, the identity, as the RFC requires.
+G2 IsoMap(const Fp2& x, const Fp2& y) {
+  Fp2 x2 = Fp2Sqr(x), x3 = x2 * x;
+  Fp2 xnum = kXNum[3] * x3 + kXNum[2] * x2 + kXNum[1] * x + kXNum[0];
+  Fp2 xden = x2 + kXDen[1] * x + kXDen[0];
+  Fp2 ynum = kYNum[3] * x3 + kYNum[2] * x2 + kYNum[1] * x + kYNum[0];
+  Fp2 yden = x3 + kYDen[2] * x2 + kYDen[1] * x + kYDen[0];
+  Fp2 yden2 = Fp2Sqr(yden);
+  G2 r;
+  r.z = xden * yden;
+  r.x = xnum * xden * yden2;
+  r.y = y * ynum * Fp2Sqr(xden) * xden * yden2;
+  return r;
+}
 
 }  // namespace
 
@@ -143,43 +162,57 @@ Status HashToFieldFp2Points(ByteSpan msg, ByteSpan dst, Fp2 out[2]) {
   return Status::Ok();
 }
 
-G2 MapToCurveG2(const Fp2& u) {
-  // Simplified SWU (RFC 9380 §6.6.2), straight-line form; inputs are public hash outputs.
-  Fp2 zu2 = kSswuZ * Fp2Sqr(u);
-  Fp2 tv1 = Fp2Sqr(zu2) + zu2;
-  Fp2 x1;
-  if (Fp2IsZero(tv1)) {
-    x1 = kSswuB * Fp2Inv(kSswuZ * kSswuA);  // exceptional case
-  } else {
-    x1 = (-kSswuB) * Fp2Inv(kSswuA) * (kFp2One + Fp2Inv(tv1));
+void MapToCurveG2Pair(const Fp2 u[2], G2 out[2]) {
+  // Simplified SWU (RFC 9380 §6.6.2) with x1 kept as a fraction N/D, so that deciding which of
+  // g(x1), g(x2) is square and taking the root cost two base-field exponentiations (norm
+  // method), and both maps share one inversion of D. Inputs are public hash outputs.
+  Fp2 xn[2], yn[2], d[2];
+  for (int i = 0; i < 2; ++i) {
+    Fp2 zu2 = kSswuZ * Fp2Sqr(u[i]);
+    Fp2 tv2 = Fp2Sqr(zu2) + zu2;
+    Fp2 n, den;
+    if (Fp2IsZero(tv2)) {  // exceptional case: x1 = B / (Z A)
+      n = kSswuB;
+      den = kSswuZ * kSswuA;
+    } else {  // x1 = -B (tv2 + 1) / (A tv2)
+      n = -(kSswuB * (tv2 + kFp2One));
+      den = kSswuA * tv2;
+    }
+    Fp2 d2 = Fp2Sqr(den);
+    // g(x1) = U / D^3 with U = N^3 + A N D^2 + B D^3, so sqrt(g(x1)) = sqrt(U D) / D^2.
+    Fp2 ud = (n * (Fp2Sqr(n) + kSswuA * d2) + kSswuB * d2 * den) * den;
+    Fp norm = FpSqr(ud.c0) + FpSqr(ud.c1);
+    Fp s;
+    Fp2 root;
+    if (FpSqrt(s, norm)) {
+      Fp2SqrtWithNormRootVartime(root, ud, s);
+      xn[i] = n;
+      yn[i] = root;
+    } else {
+      // g(x2) = Z^3 u^6 g(x1) for x2 = Z u^2 x1, so sqrt(g(x2)) = u^3 Z sqrt(Z U D) / D^2.
+      // norm(Z U D) = 5 norm(U D) and s^2 = -norm(U D), so sqrt(-5) s is its norm's root.
+      Fp2SqrtWithNormRootVartime(root, kSswuZ * ud, kSqrtMinus5 * s);
+      xn[i] = zu2 * n;
+      yn[i] = Fp2Sqr(u[i]) * u[i] * kSswuZ * root;
+    }
+    d[i] = den;
   }
-  Fp2 x = x1, y;
-  if (!Fp2SqrtVartime(y, IsoCurveRhs(x1))) {
-    x = zu2 * x1;
-    Fp2SqrtVartime(y, IsoCurveRhs(x));  // gx2 is a square whenever gx1 is not
+  Fp2 inv = Fp2Inv(d[0] * d[1]);
+  Fp2 dinv[2] = {inv * d[1], inv * d[0]};
+  for (int i = 0; i < 2; ++i) {
+    Fp2 x = xn[i] * dinv[i];
+    Fp2 y = yn[i] * Fp2Sqr(dinv[i]);
+    if (Fp2Sgn0(u[i]) != Fp2Sgn0(y)) y = -y;
+    out[i] = IsoMap(x, y);
   }
-  if (Fp2Sgn0(u) != Fp2Sgn0(y)) y = -y;
-
-  // 3-isogeny E2' -> E2 (App. E.3), in Jacobian form to avoid the two divisions:
-  // Z = x_den * y_den, X = x_num * x_den * y_den^2, Y = y * y_num * x_den^3 * y_den^2.
-  Fp2 x2 = Fp2Sqr(x), x3 = x2 * x;
-  Fp2 xnum = kXNum[3] * x3 + kXNum[2] * x2 + kXNum[1] * x + kXNum[0];
-  Fp2 xden = x2 + kXDen[1] * x + kXDen[0];
-  Fp2 ynum = kYNum[3] * x3 + kYNum[2] * x2 + kYNum[1] * x + kYNum[0];
-  Fp2 yden = x3 + kYDen[2] * x2 + kYDen[1] * x + kYDen[0];
-  Fp2 yden2 = Fp2Sqr(yden);
-  G2 r;
-  r.z = xden * yden;
-  r.x = xnum * xden * yden2;
-  r.y = y * ynum * Fp2Sqr(xden) * xden * yden2;
-  return r;
 }
 
 Result<G2> HashToG2Point(ByteSpan msg, ByteSpan dst) {
   Fp2 u[2];
   CRYFTTEE_RETURN_IF_ERROR(HashToFieldFp2Points(msg, dst, u));
-  G2 q = JacAddVartime(MapToCurveG2(u[0]), MapToCurveG2(u[1]));
-  return G2ClearCofactor(q);
+  G2 q[2];
+  MapToCurveG2Pair(u, q);
+  return G2ClearCofactor(JacAddVartime(q[0], q[1]));
 }
 
 Result<std::array<FpBytes, 4>> HashToFieldFp2(ByteSpan msg, ByteSpan dst) {
