@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "crypto/bls12_381/groups.h"
+#include "crypto/bls12_381/projective.h"
+#include "crypto/bls12_381/scalar_mul.h"
 #include "crypto/bls12_381/serialize.h"
 #include "test_util.h"
 
@@ -33,6 +35,68 @@ TEST(CurveTest, ConstantTimeMulMatchesVartime) {
   }
   uint64_t zero[4] = {0, 0, 0, 0};
   EXPECT_TRUE(JacIsIdentity(JacMulCt(g1, zero)));
+}
+
+template <class F>
+Jacobian<F> ViaProjective(const Projective<F>& p) {
+  return JacFromProjective(p);
+}
+
+TEST(CurveTest, CompleteProjectiveFormulas) {
+  std::mt19937_64 rng(8);
+  G2 g = FromAffine(G2Generator());
+  uint64_t a[1] = {rng()}, b[1] = {rng()};
+  G2 pa = JacMulVartime(g, a, 1), pb = JacMulVartime(g, b, 1);
+  Projective<Fp2> qa = ProjFromJacobian(pa), qb = ProjFromJacobian(pb);
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjAdd(qa, qb)), JacAddVartime(pa, pb)));
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjAdd(qa, qa)), JacDouble(pa)));
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjDouble(qa)), JacDouble(pa)));
+  Projective<Fp2> neg{qa.x, -qa.y, qa.z};
+  EXPECT_TRUE(JacIsIdentity(ViaProjective(ProjAdd(qa, neg))));
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjAdd(qa, ProjIdentity<Fp2>())), pa));
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjAdd(ProjIdentity<Fp2>(), qa)), pa));
+  EXPECT_TRUE(JacIsIdentity(ViaProjective(ProjDouble(ProjIdentity<Fp2>()))));
+  EXPECT_TRUE(JacIsIdentity(ViaProjective(ProjFromJacobian(JacIdentity<Fp2>()))));
+  G1 h = FromAffine(G1Generator());
+  G1 ha = JacMulVartime(h, a, 1), hb = JacMulVartime(h, b, 1);
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjAdd(ProjFromJacobian(ha), ProjFromJacobian(hb))),
+                              JacAddVartime(ha, hb)));
+  EXPECT_TRUE(JacEqualVartime(ViaProjective(ProjDouble(ProjFromJacobian(ha))), JacDouble(ha)));
+}
+
+TEST(CurveTest, SecretScalarMultiplication) {
+  std::mt19937_64 rng(9);
+  G1 g1 = FromAffine(G1Generator());
+  G2 g2 = FromAffine(G2Generator());
+  // r - 1, |u|, |u|^2, |u|^3 and a few random values below r.
+  std::vector<Scalar> ks;
+  Scalar s;
+  s.l = {kR[0] - 1, kR[1], kR[2], kR[3]};
+  ks.push_back(s);
+  s.l = {kAbsU, 0, 0, 0};
+  ks.push_back(s);
+  s.l = {1, 0, 0, 0};
+  ks.push_back(s);
+  unsigned __int128 u2 = (unsigned __int128)kAbsU * kAbsU;
+  s.l = {uint64_t(u2), uint64_t(u2 >> 64), 0, 0};
+  ks.push_back(s);
+  for (int i = 0; i < 6; ++i) {
+    s.l = {rng(), rng(), rng(), rng() >> 2};
+    ks.push_back(s);
+  }
+  for (const Scalar& k : ks) {
+    uint64_t d[4];
+    DecomposeBaseAbsU(k, d);
+    // Recombine with 128-bit pieces: k == ((d3 x + d2) x + d1) x + d0.
+    G2 expect = JacMulVartime(g2, k.l.data(), 4);
+    EXPECT_TRUE(JacEqualVartime(G2MulSecret(g2, k), expect));
+    EXPECT_TRUE(JacEqualVartime(G1MulSecret(g1, k), JacMulVartime(g1, k.l.data(), 4)));
+    for (int j = 0; j < 3; ++j) EXPECT_LT(d[j], kAbsU);
+  }
+  Scalar zero;
+  EXPECT_TRUE(JacIsIdentity(G2MulSecret(g2, zero)));
+  EXPECT_TRUE(JacIsIdentity(G1MulSecret(g1, zero)));
+  EXPECT_TRUE(JacIsIdentity(G2MulSecret(JacIdentity<Fp2>(), ks[4])));
 }
 
 TEST(CurveTest, NonSubgroupPointsRejected) {

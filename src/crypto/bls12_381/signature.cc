@@ -10,6 +10,7 @@
 #include "crypto/bls12_381/kdf.h"
 #include "crypto/bls12_381/pairing.h"
 #include "crypto/bls12_381/scalar.h"
+#include "crypto/bls12_381/scalar_mul.h"
 #include "crypto/bls12_381/serialize.h"
 
 namespace cryfttee::bls {
@@ -70,7 +71,7 @@ std::array<uint8_t, kSecretKeySize> SecretKey::ToBytes() const {
 }
 
 PublicKey SecretKey::GetPublicKey() const {
-  G1 p = internal::JacMulCt(internal::FromAffine(internal::G1Generator()), impl_->s.l.data());
+  G1 p = internal::G1MulSecret(internal::FromAffine(internal::G1Generator()), impl_->s);
   G1Affine a = internal::ToAffine(p);
   internal::Declassify(&a, sizeof a);  // a public key is public
   return Internals::MakePublicKey(a);
@@ -81,7 +82,7 @@ Signature SecretKey::Sign(ByteSpan message, std::string_view dst) const {
   // The only failure is an empty DST, which no ciphersuite uses: the identity signature
   // returned then never verifies.
   if (!h.ok()) return Internals::MakeSignature(G2Affine{});
-  G2 s = internal::JacMulCt(*h, impl_->s.l.data());
+  G2 s = internal::G2MulSecret(*h, impl_->s);
   G2Affine a = internal::ToAffine(s);
   internal::Declassify(&a, sizeof a);  // the finished signature is public
   return Internals::MakeSignature(a);
