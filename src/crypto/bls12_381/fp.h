@@ -105,6 +105,10 @@ void FpMulDispatch(uint64_t* out, const uint64_t* a, const uint64_t* b);
 // Forces the portable kernel (for tests and benchmarks). Returns whether the fast one was active.
 bool FpUseFastKernel(bool enable);
 bool FpFastKernelAvailable();
+// Selects the MULX/ADX kernel without asking CPUID, for tools running under an emulator that
+// hides those CPU features (valgrind's constant-time check). Only call it on a CPU that has
+// them. Returns false when the kernel is not compiled in.
+bool FpForceFastKernel();
 
 inline Fp operator*(const Fp& a, const Fp& b) {
   Fp r;

@@ -35,6 +35,15 @@ void FpMulDispatch(uint64_t* out, const uint64_t* a, const uint64_t* b) {
 
 bool FpFastKernelAvailable() { return g_fast_available; }
 
+bool FpForceFastKernel() {
+#ifdef CRYFTTEE_BLS_X86_KERNEL
+  g_use_fast = true;
+  return true;
+#else
+  return false;
+#endif
+}
+
 bool FpUseFastKernel(bool enable) {
   bool was = g_use_fast;
   g_use_fast = enable && g_fast_available;
