@@ -1,0 +1,66 @@
+# The two commands of README.md: `make run` and `make test`. Everything they need is installed
+# by scripts/install-deps.sh (Debian packages) and `npm ci` (test-only JavaScript tools).
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD := build
+ASAN_BUILD := build-asan
+FUZZ_BUILD := build-fuzz
+
+# As root the daemon uses its production defaults; otherwise it runs from ./.run.
+ifeq ($(shell id -u),0)
+RUN_ARGS ?=
+else
+RUN_ARGS ?= --uds-path $(CURDIR)/.run/cryfttee.sock --data-dir $(CURDIR)/.run/data --kiosk-addr 127.0.0.1:8323
+endif
+
+.PHONY: all deps build run test test-unit test-asan fuzz-smoke check-layers check-format format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+	@if [ package-lock.json -nt node_modules/.package-lock.json ] || [ ! -d node_modules ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+
+$(BUILD)/build.ninja:
+	@cmake --preset dev >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p .run
+	@echo "cryfttee: starting with embedded defaults $(RUN_ARGS)"
+	@exec $(BUILD)/bin/cryfttee $(RUN_ARGS)
+
+check-layers:
+	@scripts/check-layers.sh
+
+check-format:
+	@scripts/check-format.sh
+
+test-unit: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'no-sanitizer'
+
+fuzz-smoke: deps
+	@cmake --preset fuzz >/dev/null
+	@targets=$$(cmake --build $(FUZZ_BUILD) --target help | grep -oE '^[a-z_]+_fuzzer' | sort -u); \
+	  if [ -n "$$targets" ]; then cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $$targets && \
+	  for t in $$targets; do echo "fuzz smoke: $$t"; \
+	    $(FUZZ_BUILD)/fuzz/$$t -runs=20000 -max_total_time=60 fuzz/corpus/$${t%_fuzzer} >/dev/null 2>&1 || \
+	    { echo "fuzz smoke failed: $$t"; exit 1; }; done; fi
+
+test: check-layers test-unit test-asan fuzz-smoke
+	@echo "make test: all suites passed"
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

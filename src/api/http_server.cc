@@ -1,0 +1,321 @@
+#include "api/http_server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <vector>
+
+#include "api/http_session.h"
+#include "api/responses.h"
+
+namespace cryfttee::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+
+namespace {
+
+Result<tcp::endpoint> ParseHostPort(const std::string& address) {
+  std::string host, port;
+  if (!address.empty() && address[0] == '[') {
+    size_t close = address.find(']');
+    if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':') {
+      return Status::InvalidArgument("invalid_address", "expected [ipv6]:port, got " + address);
+    }
+    host = address.substr(1, close - 1);
+    port = address.substr(close + 2);
+  } else {
+    size_t colon = address.rfind(':');
+    if (colon == std::string::npos) {
+      return Status::InvalidArgument("invalid_address", "expected host:port, got " + address);
+    }
+    host = address.substr(0, colon);
+    port = address.substr(colon + 1);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  auto ip = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("invalid_address", "not an IP address: " + host);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    return Status::InvalidArgument("invalid_address", "invalid port in " + address);
+  }
+  return tcp::endpoint(ip, static_cast<unsigned short>(std::stoi(port)));
+}
+
+// Connecting tells a live socket from a stale one: a process that still listens accepts.
+bool UnixSocketIsLive(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return live;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : SessionRegistry {
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)), control(asio::make_strand(ioc)), signals(control), deadline(control) {}
+
+  ServerOptions options;
+  asio::io_context ioc;
+  // Shutdown bookkeeping (signals, the drain deadline) runs on one strand: timers are not
+  // thread-safe and any worker may finish the last session.
+  asio::strand<asio::io_context::executor_type> control;
+  asio::signal_set signals;
+  asio::steady_timer deadline;
+  std::vector<std::unique_ptr<tcp::acceptor>> tcp_acceptors;
+  std::vector<std::unique_ptr<local::acceptor>> unix_acceptors;
+  std::vector<std::unique_ptr<asio::ssl::context>> tls_contexts;
+  std::vector<std::pair<std::string, ino_t>> unix_paths;  // removed on stop if still ours
+  int last_port = 0;
+  std::atomic<bool> stopping{false};
+  std::chrono::milliseconds grace{5000};
+
+  std::mutex mu;
+  std::set<std::shared_ptr<SessionBase>> sessions;
+
+  // SessionRegistry
+  bool Add(const std::shared_ptr<SessionBase>& s) override {
+    std::lock_guard lock(mu);
+    if (stopping || sessions.size() >= options.max_connections) return false;
+    sessions.insert(s);
+    return true;
+  }
+  void Remove(const std::shared_ptr<SessionBase>& s) override {
+    std::lock_guard lock(mu);
+    sessions.erase(s);
+    if (stopping && sessions.empty()) {
+      asio::post(control, [this] { deadline.cancel(); });
+    }
+  }
+  bool Stopping() const override { return stopping; }
+  const ServerOptions& Options() const override { return options; }
+
+  template <class Acceptor, class MakeSession>
+  void Accept(Acceptor* acceptor, MakeSession make) {
+    acceptor->async_accept(asio::make_strand(ioc), [this, acceptor, make](
+                                                       boost::system::error_code ec, auto socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || stopping) return;
+        spdlog::warn("accept failed: {}", ec.message());
+      } else {
+        make(std::move(socket));
+      }
+      if (!stopping) Accept(acceptor, make);
+    });
+  }
+
+  void BeginShutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no longer accepting connections");
+    boost::system::error_code ignored;
+    for (auto& a : tcp_acceptors) a->close(ignored);
+    for (auto& a : unix_acceptors) a->close(ignored);
+    signals.cancel(ignored);
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+      std::lock_guard lock(mu);
+      live.assign(sessions.begin(), sessions.end());
+    }
+    // Re-arming cancels the pending wait; OnDeadline then waits again on the grace period, or
+    // returns at once when nothing is left to drain.
+    deadline.expires_after(grace);
+    for (auto& s : live) s->OnServerStopping();
+  }
+
+  void OnDeadline(boost::system::error_code ec) {
+    if (!ec) {
+      spdlog::warn("shutdown grace period over; abandoning in-flight requests");
+      ioc.stop();
+      return;
+    }
+    if (!stopping) {
+      deadline.async_wait([this](boost::system::error_code e) { OnDeadline(e); });
+      return;
+    }
+    std::lock_guard lock(mu);
+    if (sessions.empty()) return;  // drained: nothing keeps run() going any more
+    deadline.async_wait([this](boost::system::error_code e) { OnDeadline(e); });
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  if (impl_->options.threads <= 0) {
+    impl_->options.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+}
+
+HttpServer::~HttpServer() {
+  for (const auto& [path, inode] : impl_->unix_paths) {
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) == 0 && st.st_ino == inode) ::unlink(path.c_str());
+  }
+}
+
+Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
+  if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) {
+    return Status::InvalidArgument("invalid_socket_path",
+                                   "socket path is empty or longer than " +
+                                       std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
+  }
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Status::FailedPrecondition("socket_path_occupied",
+                                        path + " exists and is not a socket; refusing to replace it");
+    }
+    if (UnixSocketIsLive(path)) {
+      return Status::FailedPrecondition(
+          "socket_in_use", "another process is serving on " + path + "; refusing to take it over");
+    }
+    spdlog::warn("removing stale socket {} left by a process that is gone", path);
+    ::unlink(path.c_str());
+  }
+  auto acceptor = std::make_unique<local::acceptor>(impl_->ioc);
+  boost::system::error_code ec;
+  acceptor->open(local(), ec);
+  if (!ec) acceptor->bind(local::endpoint(path), ec);
+  if (ec) {
+    return Status::FailedPrecondition(
+        "socket_bind_failed", "cannot create socket " + path + ": " + ec.message() +
+                                  " (choose another path with --uds-path / CRYFTTEE_UDS_PATH)");
+  }
+  ::chmod(path.c_str(), 0660);
+  acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Internal("listen_failed", "listen on " + path + ": " + ec.message());
+  if (::lstat(path.c_str(), &st) == 0) impl_->unix_paths.emplace_back(path, st.st_ino);
+
+  auto* raw = acceptor.get();
+  impl_->unix_acceptors.push_back(std::move(acceptor));
+  Impl* impl = impl_.get();
+  impl_->Accept(raw, [impl, spec](local::socket socket) {
+    using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
+    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl));
+  });
+  return Status::Ok();
+}
+
+Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
+  CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
+  auto acceptor = std::make_unique<tcp::acceptor>(impl_->ioc);
+  boost::system::error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::FailedPrecondition("bind_failed",
+                                      "cannot listen on " + address + ": " + ec.message());
+  }
+  impl_->last_port = acceptor->local_endpoint().port();
+  auto* raw = acceptor.get();
+  impl_->tcp_acceptors.push_back(std::move(acceptor));
+  Impl* impl = impl_.get();
+  impl_->Accept(raw, [impl, spec](tcp::socket socket) {
+    StartSession(
+        std::make_shared<PlainSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), spec, *impl));
+  });
+  return Status::Ok();
+}
+
+Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, ListenerSpec spec) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) {
+    return Status::InvalidArgument("invalid_tls_cert",
+                                   "cannot load --tls-cert " + tls.cert_file + ": " + ec.message());
+  }
+  ctx->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    return Status::InvalidArgument("invalid_tls_key",
+                                   "cannot load --tls-key " + tls.key_file + ": " + ec.message());
+  }
+  if (!tls.client_ca_file.empty()) {
+    ctx->load_verify_file(tls.client_ca_file, ec);
+    if (ec) {
+      return Status::InvalidArgument("invalid_tls_client_ca", "cannot load --tls-client-ca " +
+                                                                  tls.client_ca_file + ": " + ec.message());
+    }
+    ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
+  auto acceptor = std::make_unique<tcp::acceptor>(impl_->ioc);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::FailedPrecondition("bind_failed",
+                                      "cannot listen on " + address + ": " + ec.message());
+  }
+  impl_->last_port = acceptor->local_endpoint().port();
+  auto* raw = acceptor.get();
+  auto* ctx_raw = ctx.get();
+  impl_->tls_contexts.push_back(std::move(ctx));
+  impl_->tcp_acceptors.push_back(std::move(acceptor));
+  Impl* impl = impl_.get();
+  impl_->Accept(raw, [impl, spec, ctx_raw](tcp::socket socket) {
+    StartSession(std::make_shared<TlsSession>(
+        beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ctx_raw), spec,
+        *impl));
+  });
+  return Status::Ok();
+}
+
+int HttpServer::LastBoundPort() const { return impl_->last_port; }
+
+void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
+  Impl& impl = *impl_;
+  if (handle_signals) {
+    impl.signals.add(SIGINT);
+    impl.signals.add(SIGTERM);
+    impl.signals.async_wait([&impl](boost::system::error_code ec, int signo) {
+      if (ec) return;
+      spdlog::info("received signal {}", signo);
+      impl.BeginShutdown();  // already on the control strand
+    });
+  }
+  // The deadline timer waits "forever" until shutdown starts; it keeps run() from returning
+  // early and then bounds the drain.
+  impl.grace = grace;
+  asio::post(impl.control, [&impl] {
+    impl.deadline.expires_at(asio::steady_timer::time_point::max());
+    impl.deadline.async_wait([&impl](boost::system::error_code e) { impl.OnDeadline(e); });
+  });
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < impl.options.threads; ++i) workers.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : workers) t.join();
+}
+
+void HttpServer::Shutdown() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+}  // namespace cryfttee::api

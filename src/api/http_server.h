@@ -1,0 +1,74 @@
+// The daemon's HTTP/1.1 server: one io_context, N worker threads, any number of listeners
+// (Unix socket, TCP, TLS), each with its own router. Boost.Beast stays behind this header.
+//
+// Limits protect the daemon from slow or huge clients: a request must arrive completely within
+// `read_timeout` of its first byte, bodies above `body_limit` get 413, headers above
+// `header_limit` get 431, idle keep-alive connections close after `idle_timeout`, and at most
+// `max_connections` are served at once (more are accepted and closed at once).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http_types.h"
+#include "api/router.h"
+#include "core/status.h"
+
+namespace cryfttee::api {
+
+struct ServerOptions {
+  size_t body_limit = 1 << 20;
+  size_t header_limit = 16 << 10;
+  std::chrono::milliseconds read_timeout{10'000};
+  // Longer than Go's default IdleConnTimeout (90 s) so the client, not us, closes idle
+  // connections: Go does not retry a POST on a connection the server closed.
+  std::chrono::milliseconds idle_timeout{120'000};
+  size_t max_connections = 1024;
+  int threads = 0;  // 0 = one per core
+};
+
+// Called after every response, on the worker thread that served it.
+using RequestObserver = std::function<void(const HttpRequest&, const HttpResponse&)>;
+
+struct ListenerSpec {
+  std::string name;  // "api" or "kiosk"; copied into HttpRequest::listener
+  const Router* router = nullptr;
+  RequestObserver observer;  // optional
+};
+
+struct TlsFiles {
+  std::string cert_file;       // PEM chain
+  std::string key_file;        // PEM private key
+  std::string client_ca_file;  // optional: require client certificates signed by this CA
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds a Unix socket at `path` with mode 0660. A stale socket (nobody answers) is replaced;
+  // a live one is never taken (code "socket_in_use"). The file is removed when the server stops.
+  Status ListenUnix(const std::string& path, ListenerSpec spec);
+  // "host:port" or "[v6]:port". Port 0 picks a free port; BoundPort() reports it.
+  Status ListenTcp(const std::string& address, ListenerSpec spec);
+  Status ListenTls(const std::string& address, const TlsFiles& tls, ListenerSpec spec);
+  // The port of the most recent TCP/TLS listener (useful with port 0).
+  int LastBoundPort() const;
+
+  // Runs until SIGINT/SIGTERM (when `handle_signals`) or Shutdown(); then stops accepting, lets
+  // in-flight requests finish for up to `grace`, and returns.
+  void Run(bool handle_signals, std::chrono::milliseconds grace);
+  // Thread-safe; may be called from any thread, including a handler.
+  void Shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cryfttee::api

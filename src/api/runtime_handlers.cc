@@ -1,0 +1,91 @@
+#include "api/runtime_handlers.h"
+
+#include "api/request_fields.h"
+#include "api/responses.h"
+#include "core/clock.h"
+
+namespace cryfttee::api {
+namespace {
+
+HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
+  std::string nonce;
+  if (const std::string* n = req.Query("nonce")) {
+    Status st = runtime::ValidateNonce(*n);
+    if (!st.ok()) return ErrorResponse(st);
+    nonce = *n;
+  }
+  runtime::ModuleAttestation modules;
+  if (ctx.module_attestation) modules = ctx.module_attestation();
+  runtime::Attestation a =
+      runtime::BuildAttestation(ctx.binary, std::move(modules), NowUnixMillis(), nonce);
+  Json body = {
+      {"success", true},
+      {"core_binary_hash", a.binary.hash},
+      {"binary_hash_source", a.binary.source},
+      {"manifest_hash", a.modules.manifest_hash},
+      {"module_hashes", a.modules.module_hashes},
+      {"loaded_modules", a.modules.loaded_modules},
+      {"cryfttee_version", a.cryfttee_version},
+      {"timestamp", FormatRfc3339Millis(a.timestamp_ms)},
+  };
+  if (!nonce.empty()) {
+    body["nonce"] = a.nonce;
+    body["nonce_binding"] = a.nonce_binding;
+  }
+  return JsonResponse(body);
+}
+
+HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
+  auto parsed = ParseJsonObject(req.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.status());
+  RequestFields fields(*parsed);
+  std::string version = fields.OptionalString("cryftgo_version");
+  std::string node_id = fields.OptionalString("node_id");
+  int64_t sent_ms = fields.OptionalInt("timestamp", 0);
+  if (!fields.status().ok()) return ErrorResponse(fields.status());
+  int64_t now = NowUnixMillis();
+  ctx.connection->RecordHeartbeat(version, node_id, sent_ms, now);
+  return JsonResponse({{"success", true},
+                       {"acknowledged", true},
+                       {"cryfttee_version", CRYFTTEE_VERSION},
+                       {"signer_ready", false},
+                       {"timestamp", now}});
+}
+
+}  // namespace
+
+Json ConnectionJson(const ApiContext& ctx, int64_t now_ms) {
+  runtime::ConnectionSnapshot s = ctx.connection->Snapshot(now_ms);
+  return {
+      {"connected", s.connected},
+      {"transport", s.transport},
+      {"endpoint", s.endpoint},
+      {"last_seen", FormatRfc3339Millis(s.last_seen_ms)},
+      {"last_heartbeat", FormatRfc3339Millis(s.last_heartbeat_ms)},
+      {"latency_ms", s.latency_ms},
+      {"cryftgo_version", s.cryftgo_version},
+      {"cryftgo_node_id", s.cryftgo_node_id},
+      {"request_count", s.request_count},
+      {"error_count", s.error_count},
+      {"heartbeat_count", s.heartbeat_count},
+      {"last_error", s.last_error},
+      {"last_error_time", FormatRfc3339Millis(s.last_error_time_ms)},
+      {"connected_window_seconds", ctx.connection->connected_window_ms() / 1000},
+      {"signer_ready", false},
+      {"signer_module_id", ""},
+  };
+}
+
+void AddRuntimeRoutes(Router& router, const ApiContext& ctx) {
+  router.Add("GET", "/v1/runtime/attestation",
+             [&ctx](const HttpRequest& r) { return Attestation(ctx, r); });
+  router.Add("POST", "/v1/runtime/heartbeat",
+             [&ctx](const HttpRequest& r) { return Heartbeat(ctx, r); });
+  router.Add("GET", "/v1/runtime/connection", [&ctx](const HttpRequest&) {
+    Json body = ConnectionJson(ctx, NowUnixMillis());
+    body["success"] = true;
+    return JsonResponse(body);
+  });
+}
+
+}  // namespace cryfttee::api

@@ -1,0 +1,291 @@
+#include "apps/cryfttee/config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <toml++/toml.h>
+#include <variant>
+
+#include "core/log.h"
+
+namespace cryfttee::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Member = std::variant<std::string Config::*, int64_t Config::*>;
+
+struct Setting {
+  const char* name;  // TOML key; env is CRYFTTEE_<UPPER>; flag is --<name with dashes>
+  Member member;
+  const char* help;
+};
+
+// The single list of settings: adding one here gives it a TOML key, an env var and a flag.
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      {"module_dir", &Config::module_dir, "directory holding module folders and manifest.json"},
+      {"manifest_path", &Config::manifest_path, "module manifest (default <module_dir>/manifest.json)"},
+      {"trust_config", &Config::trust_config, "publisher trust file (trust.toml)"},
+      {"ui_dir", &Config::ui_dir, "kiosk UI static files"},
+      {"api_transport", &Config::api_transport, "uds | http | https"},
+      {"uds_path", &Config::uds_path, "Unix socket path for the uds transport"},
+      {"http_addr", &Config::http_addr,
+       "listen address for http/https (default 127.0.0.1:8787 / 127.0.0.1:8443)"},
+      {"tls_cert", &Config::tls_cert, "PEM certificate chain for https"},
+      {"tls_key", &Config::tls_key, "PEM private key for https"},
+      {"tls_client_ca", &Config::tls_client_ca, "require client certificates from this CA (https)"},
+      {"kiosk_addr", &Config::kiosk_addr, "kiosk UI listen address, or \"off\""},
+      {"kiosk_hosts", &Config::kiosk_hosts, "extra Host names the kiosk accepts, comma-separated"},
+      {"data_dir", &Config::data_dir, "sealed key storage directory"},
+      {"seal_password_file", &Config::seal_password_file, "file holding the key-sealing secret"},
+      {"web3signer_url", &Config::web3signer_url, "Web3Signer base URL"},
+      {"log_format", &Config::log_format, "human | json"},
+      {"log_level", &Config::log_level, "trace | debug | info | warn | error | off"},
+      {"connected_window_seconds", &Config::connected_window_seconds,
+       "node counts as connected if it sent a heartbeat within this many seconds"},
+      {"max_body_bytes", &Config::max_body_bytes, "largest accepted request body"},
+      {"read_timeout_ms", &Config::read_timeout_ms, "time allowed to receive a whole request"},
+      {"shutdown_grace_seconds", &Config::shutdown_grace_seconds,
+       "how long in-flight requests may run after SIGTERM"},
+      {"worker_threads", &Config::worker_threads, "HTTP worker threads (0 = one per core)"},
+  };
+  return kSettings;
+}
+
+std::string EnvName(const std::string& name) {
+  std::string out = "CRYFTTEE_";
+  for (char c : name) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string FlagName(const std::string& name) {
+  std::string out = "--";
+  for (char c : name) out += c == '_' ? '-' : c;
+  return out;
+}
+
+Status BadValue(const Config& c, const std::string& name, const std::string& value,
+                const std::string& why) {
+  auto it = c.sources.find(name);
+  std::string source = it == c.sources.end() ? "default" : it->second;
+  return Status::InvalidArgument("invalid_config", "invalid " + name + " \"" + value +
+                                                       "\" (from " + source + "): " + why);
+}
+
+Status SetFromText(Config* c, const Setting& s, const std::string& text, const std::string& source) {
+  c->sources[s.name] = source;
+  if (auto* str = std::get_if<std::string Config::*>(&s.member)) {
+    c->*(*str) = text;
+    return Status::Ok();
+  }
+  auto num = std::get<int64_t Config::*>(s.member);
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE) {
+    return BadValue(*c, s.name, text, "must be an integer");
+  }
+  c->*num = v;
+  return Status::Ok();
+}
+
+Status ApplyToml(Config* c, const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& err) {
+    return Status::InvalidArgument(
+        "invalid_config", "config file " + path + " line " +
+                              std::to_string(err.source().begin.line) + ": " +
+                              std::string(err.description()));
+  }
+  std::string source = "config file " + path;
+  for (const auto& [key, node] : table) {
+    std::string k(key.str());
+    const Setting* setting = nullptr;
+    for (const Setting& s : Settings()) {
+      if (k == s.name) setting = &s;
+    }
+    if (!setting) {
+      return Status::InvalidArgument("invalid_config", "unknown key \"" + k + "\" in " + path);
+    }
+    std::string text;
+    if (auto sv = node.value<std::string>()) {
+      text = *sv;
+    } else if (auto iv = node.value<int64_t>()) {
+      text = std::to_string(*iv);
+    } else {
+      return Status::InvalidArgument("invalid_config",
+                                     "key \"" + k + "\" in " + path + " must be a string or integer");
+    }
+    if (std::holds_alternative<int64_t Config::*>(setting->member) && !node.is_integer()) {
+      return Status::InvalidArgument("invalid_config",
+                                     "key \"" + k + "\" in " + path + " must be an integer");
+    }
+    CRYFTTEE_RETURN_IF_ERROR(SetFromText(c, *setting, text, source));
+  }
+  return Status::Ok();
+}
+
+bool IsAddress(const std::string& addr) {
+  size_t colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string port = addr.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  return std::stoi(port) <= 65535;
+}
+
+bool IsReadableFile(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), R_OK) == 0;
+}
+
+}  // namespace
+
+bool Config::IsExplicit(const std::string& name) const {
+  auto it = sources.find(name);
+  return it != sources.end() && it->second != "default";
+}
+
+std::string DefaultShareDir(const std::string& exe_path) {
+  std::error_code ec;
+  fs::path exe = fs::weakly_canonical(exe_path, ec);
+  if (ec) exe = exe_path;
+  return exe.parent_path().parent_path().string();
+}
+
+std::map<std::string, std::string> EnvironmentMap(char** envp) {
+  std::map<std::string, std::string> env;
+  for (char** e = envp; e && *e; ++e) {
+    std::string entry(*e);
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+Result<Config> LoadConfig(int argc, const char* const* argv,
+                          const std::map<std::string, std::string>& env,
+                          const std::string& share_dir, LoadOutcome* outcome) {
+  Config c;
+  c.module_dir = share_dir + "/modules";
+  c.trust_config = share_dir + "/config/trust.toml";
+  c.ui_dir = share_dir + "/ui";
+  for (const Setting& s : Settings()) c.sources[s.name] = "default";
+
+  CLI::App cli("cryfttee: signing sidecar for the Cryft node");
+  cli.set_version_flag("--version", std::string("cryfttee ") + CRYFTTEE_VERSION);
+  std::string config_file;
+  cli.add_option("--config", config_file, "TOML configuration file")->envname("CRYFTTEE_CONFIG");
+  std::map<std::string, std::string> flag_values;
+  for (const Setting& s : Settings()) {
+    cli.add_option(FlagName(s.name), flag_values[s.name], s.help)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    outcome->exit_requested = true;
+    outcome->exit_code = cli.exit(e, out, err);
+    if (outcome->exit_code != 0) outcome->exit_code = 2;
+    outcome->message = out.str() + err.str();
+    return c;
+  }
+
+  if (!config_file.empty()) CRYFTTEE_RETURN_IF_ERROR(ApplyToml(&c, config_file));
+  for (const Setting& s : Settings()) {
+    auto it = env.find(EnvName(s.name));
+    if (it != env.end()) {
+      CRYFTTEE_RETURN_IF_ERROR(SetFromText(&c, s, it->second, "env " + EnvName(s.name)));
+    }
+  }
+  for (const Setting& s : Settings()) {
+    if (cli.get_option(FlagName(s.name))->count() > 0) {
+      CRYFTTEE_RETURN_IF_ERROR(SetFromText(&c, s, flag_values[s.name], "flag " + FlagName(s.name)));
+    }
+  }
+  return c;
+}
+
+Status ValidateConfig(Config* c) {
+  const std::string& t = c->api_transport;
+  if (t != "uds" && t != "http" && t != "https") {
+    return BadValue(*c, "api_transport", t, "must be uds, http or https");
+  }
+  if (c->http_addr.empty()) c->http_addr = t == "https" ? "127.0.0.1:8443" : "127.0.0.1:8787";
+  if (t != "uds" && !IsAddress(c->http_addr)) {
+    return BadValue(*c, "http_addr", c->http_addr, "must be host:port");
+  }
+  if (t == "uds") {
+    if (c->uds_path.empty() || c->uds_path.size() > 107) {
+      return BadValue(*c, "uds_path", c->uds_path, "must be a path of 1 to 107 bytes");
+    }
+    std::string dir = fs::path(c->uds_path).parent_path().string();
+    if (dir.empty()) dir = ".";
+    if (::access(dir.c_str(), W_OK) != 0) {
+      return BadValue(*c, "uds_path", c->uds_path,
+                      "directory " + dir +
+                          " is not writable; choose another path with --uds-path or "
+                          "CRYFTTEE_UDS_PATH");
+    }
+  }
+  if (t == "https") {
+    if (c->tls_cert.empty() || !IsReadableFile(c->tls_cert)) {
+      return BadValue(*c, "tls_cert", c->tls_cert, "https needs a readable PEM certificate file");
+    }
+    if (c->tls_key.empty() || !IsReadableFile(c->tls_key)) {
+      return BadValue(*c, "tls_key", c->tls_key, "https needs a readable PEM private key file");
+    }
+    if (!c->tls_client_ca.empty() && !IsReadableFile(c->tls_client_ca)) {
+      return BadValue(*c, "tls_client_ca", c->tls_client_ca, "file is not readable");
+    }
+  }
+  if (c->kiosk_addr != "off" && !IsAddress(c->kiosk_addr)) {
+    return BadValue(*c, "kiosk_addr", c->kiosk_addr, "must be host:port or \"off\"");
+  }
+  if (c->data_dir.empty()) return BadValue(*c, "data_dir", c->data_dir, "must not be empty");
+  if (!c->seal_password_file.empty() && !IsReadableFile(c->seal_password_file)) {
+    return BadValue(*c, "seal_password_file", c->seal_password_file, "file is not readable");
+  }
+  if (!c->web3signer_url.empty() && c->web3signer_url.rfind("http://", 0) != 0 &&
+      c->web3signer_url.rfind("https://", 0) != 0) {
+    return BadValue(*c, "web3signer_url", c->web3signer_url, "must start with http:// or https://");
+  }
+  if (!ParseLogFormat(c->log_format).ok()) {
+    return BadValue(*c, "log_format", c->log_format, "must be human or json");
+  }
+  if (!ValidateLogLevel(c->log_level).ok()) {
+    return BadValue(*c, "log_level", c->log_level,
+                    "must be trace, debug, info, warn, error or off");
+  }
+  if (c->connected_window_seconds < 1 || c->connected_window_seconds > 86400) {
+    return BadValue(*c, "connected_window_seconds", std::to_string(c->connected_window_seconds),
+                    "must be between 1 and 86400");
+  }
+  if (c->max_body_bytes < 1024 || c->max_body_bytes > (64 << 20)) {
+    return BadValue(*c, "max_body_bytes", std::to_string(c->max_body_bytes),
+                    "must be between 1024 and 67108864");
+  }
+  if (c->read_timeout_ms < 100 || c->read_timeout_ms > 600'000) {
+    return BadValue(*c, "read_timeout_ms", std::to_string(c->read_timeout_ms),
+                    "must be between 100 and 600000");
+  }
+  if (c->shutdown_grace_seconds < 0 || c->shutdown_grace_seconds > 3600) {
+    return BadValue(*c, "shutdown_grace_seconds", std::to_string(c->shutdown_grace_seconds),
+                    "must be between 0 and 3600");
+  }
+  if (c->worker_threads < 0 || c->worker_threads > 256) {
+    return BadValue(*c, "worker_threads", std::to_string(c->worker_threads),
+                    "must be between 0 and 256");
+  }
+  if (c->manifest_path.empty()) c->manifest_path = c->module_dir + "/manifest.json";
+  return Status::Ok();
+}
+
+}  // namespace cryfttee::app

@@ -1,0 +1,66 @@
+// Daemon configuration. Precedence, lowest to highest: built-in defaults < TOML file (--config)
+// < CRYFTTEE_* environment variables < command-line flags. Every setting remembers where its
+// value came from, so a bad value is reported as e.g.
+//   invalid api_transport "tcp" (from env CRYFTTEE_API_TRANSPORT): must be uds, http or https
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace cryfttee::app {
+
+struct Config {
+  std::string module_dir;
+  std::string manifest_path;
+  std::string trust_config;
+  std::string ui_dir;
+  std::string api_transport = "uds";
+  std::string uds_path = "/var/run/cryfttee.sock";
+  std::string http_addr;  // resolved from the transport when unset
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::string kiosk_addr = "127.0.0.1:323";  // "off" disables the kiosk
+  std::string kiosk_hosts;                   // extra allowed Host names, comma-separated
+  std::string data_dir = "/var/lib/cryfttee";
+  std::string seal_password_file;
+  std::string web3signer_url;
+  std::string log_format = "human";
+  std::string log_level = "info";
+  int64_t connected_window_seconds = 15;
+  int64_t max_body_bytes = 1 << 20;
+  int64_t read_timeout_ms = 10'000;
+  int64_t shutdown_grace_seconds = 10;
+  int64_t worker_threads = 0;  // 0 = one per core
+
+  // setting name -> "default" | "config file PATH" | "env CRYFTTEE_X" | "flag --x"
+  std::map<std::string, std::string> sources;
+  bool IsExplicit(const std::string& name) const;
+};
+
+// Where the defaults for module_dir, trust_config and ui_dir are rooted: the directory above the
+// executable's (an install tree or the build tree: bin/, modules/, config/, ui/).
+std::string DefaultShareDir(const std::string& exe_path);
+
+// Loads the configuration from argv and `env` (pass environ-derived pairs). `--help` and
+// `--version` are reported through `exit_requested` with their text in `message`.
+struct LoadOutcome {
+  bool exit_requested = false;
+  int exit_code = 0;
+  std::string message;
+};
+Result<Config> LoadConfig(int argc, const char* const* argv,
+                          const std::map<std::string, std::string>& env, const std::string& share_dir,
+                          LoadOutcome* outcome);
+
+// Checks every value (enums, addresses, numbers, paths that must exist) and fills derived
+// defaults. Each error names the setting and its source.
+Status ValidateConfig(Config* config);
+
+std::map<std::string, std::string> EnvironmentMap(char** envp);
+
+}  // namespace cryfttee::app

@@ -1,0 +1,121 @@
+#include "apps/cryfttee/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/api_context.h"
+#include "api/http_server.h"
+#include "api/responses.h"
+#include "api/router.h"
+#include "api/runtime_handlers.h"
+#include "api/status_handlers.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "runtime/attestation.h"
+#include "runtime/connection_tracker.h"
+
+namespace cryfttee::app {
+namespace {
+
+std::string EnvOr(const std::map<std::string, std::string>& env, const std::string& name) {
+  auto it = env.find(name);
+  return it == env.end() ? "" : it->second;
+}
+
+// Counts every API request for the connection view; failures (4xx/5xx) are errors.
+api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
+  return [tracker](const api::HttpRequest& req, const api::HttpResponse& resp) {
+    int64_t now = NowUnixMillis();
+    tracker->RecordRequest(now);
+    if (resp.status >= 400) {
+      auto parsed = api::Json::parse(resp.body, nullptr, false);
+      std::string msg = parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
+                            ? parsed["error"].get<std::string>()
+                            : "HTTP " + std::to_string(resp.status);
+      tracker->RecordError(req.method + " " + req.path + ": " + msg, now);
+    }
+  };
+}
+
+}  // namespace
+
+int RunDaemon(const Config& config, const std::map<std::string, std::string>& env) {
+  SetupLogging(*ParseLogFormat(config.log_format), config.log_level);
+  spdlog::info("cryfttee {} starting", CRYFTTEE_VERSION);
+
+  auto binary = runtime::ResolveBinaryIdentity(EnvOr(env, "CRYFTTEE_VERIFIED_BINARY_HASH"));
+  if (!binary.ok()) {
+    spdlog::critical("{}", binary.status().message());
+    return 1;
+  }
+  if (binary->source == "self") {
+    spdlog::warn(
+        "CRYFTTEE_VERIFIED_BINARY_HASH is not set: attestation reports a self-computed binary hash "
+        "({}); a launcher should hash the binary before starting it",
+        binary->hash);
+  }
+
+  std::string endpoint = config.api_transport == "uds" ? config.uds_path : config.http_addr;
+  runtime::ConnectionTracker tracker(config.api_transport, endpoint,
+                                     config.connected_window_seconds * 1000);
+
+  api::ApiContext ctx;
+  ctx.connection = &tracker;
+  ctx.binary = *binary;
+  ctx.started_monotonic_ms = MonotonicMillis();
+  ctx.web3signer_url = config.web3signer_url;
+
+  api::Router api_router;
+  api::AddRuntimeRoutes(api_router, ctx);
+  api::AddStatusRoutes(api_router, ctx);
+
+  api::ServerOptions options;
+  options.body_limit = static_cast<size_t>(config.max_body_bytes);
+  options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  options.threads = static_cast<int>(config.worker_threads);
+  api::HttpServer server(options);
+
+  api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker)};
+  Status listening;
+  if (config.api_transport == "uds") {
+    listening = server.ListenUnix(config.uds_path, api_spec);
+  } else if (config.api_transport == "http") {
+    listening = server.ListenTcp(config.http_addr, api_spec);
+  } else {
+    listening = server.ListenTls(config.http_addr,
+                                 api::TlsFiles{config.tls_cert, config.tls_key, config.tls_client_ca},
+                                 api_spec);
+  }
+  if (!listening.ok()) {
+    spdlog::critical("{}", listening.message());
+    return 1;
+  }
+  if (config.api_transport != "uds") {
+    // Report the port actually bound (the configured one may be 0 = any free port).
+    endpoint = endpoint.substr(0, endpoint.rfind(':') + 1) + std::to_string(server.LastBoundPort());
+    tracker.SetEndpoint(endpoint);
+  }
+  spdlog::info("API listening: transport={} endpoint={}", config.api_transport, endpoint);
+  spdlog::info("data directory: {}", config.data_dir);
+
+  api::Router kiosk_router;
+  api::AddRuntimeRoutes(kiosk_router, ctx);
+  if (config.kiosk_addr != "off") {
+    Status kiosk = server.ListenTcp(config.kiosk_addr, api::ListenerSpec{"kiosk", &kiosk_router, {}});
+    if (!kiosk.ok()) {
+      if (config.IsExplicit("kiosk_addr")) {
+        spdlog::critical("kiosk: {}", kiosk.message());
+        return 1;
+      }
+      spdlog::warn("kiosk UI disabled: {} (set --kiosk-addr to choose another address)",
+                   kiosk.message());
+    } else {
+      spdlog::info("kiosk UI: http://{}/", config.kiosk_addr);
+    }
+  }
+
+  server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  spdlog::info("cryfttee stopped");
+  return 0;
+}
+
+}  // namespace cryfttee::app

@@ -1,0 +1,186 @@
+// Configuration precedence (defaults < TOML < env < flags) and every validation error.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "apps/cryfttee/config.h"
+#include "support/daemon_process.h"
+
+namespace cryfttee::app {
+namespace {
+
+using cryfttee::testing::TempDir;
+
+Result<Config> Load(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  std::vector<const char*> argv = {"cryfttee"};
+  for (auto& a : args) argv.push_back(a.c_str());
+  LoadOutcome outcome;
+  auto c = LoadConfig(static_cast<int>(argv.size()), argv.data(), env, "/opt/cft", &outcome);
+  EXPECT_FALSE(outcome.exit_requested) << outcome.message;
+  return c;
+}
+
+// Loads and validates; returns the validation status.
+Status LoadAndValidate(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  auto c = Load(std::move(args), std::move(env));
+  if (!c.ok()) return c.status();
+  return ValidateConfig(&*c);
+}
+
+std::string WriteToml(const TempDir& dir, const std::string& text) {
+  std::string path = dir.File("cryfttee.toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ConfigPrecedence, DefaultsComeFromTheShareDir) {
+  auto c = Load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->module_dir, "/opt/cft/modules");
+  EXPECT_EQ(c->trust_config, "/opt/cft/config/trust.toml");
+  EXPECT_EQ(c->ui_dir, "/opt/cft/ui");
+  EXPECT_EQ(c->uds_path, "/var/run/cryfttee.sock");
+  EXPECT_EQ(c->api_transport, "uds");
+  EXPECT_EQ(c->kiosk_addr, "127.0.0.1:323");
+  EXPECT_EQ(c->sources["uds_path"], "default");
+  EXPECT_FALSE(c->IsExplicit("kiosk_addr"));
+}
+
+TEST(ConfigPrecedence, TomlThenEnvThenFlags) {
+  TempDir dir;
+  std::string toml = WriteToml(dir, R"(
+log_level = "debug"
+uds_path = "/tmp/from-toml.sock"
+http_addr = "127.0.0.1:9001"
+connected_window_seconds = 30
+)");
+  auto c = Load({"--config", toml, "--uds-path", "/tmp/from-flag.sock"},
+                {{"CRYFTTEE_UDS_PATH", "/tmp/from-env.sock"},
+                 {"CRYFTTEE_HTTP_ADDR", "127.0.0.1:9002"}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->log_level, "debug");
+  EXPECT_EQ(c->sources["log_level"], "config file " + toml);
+  EXPECT_EQ(c->http_addr, "127.0.0.1:9002");
+  EXPECT_EQ(c->sources["http_addr"], "env CRYFTTEE_HTTP_ADDR");
+  EXPECT_EQ(c->uds_path, "/tmp/from-flag.sock");
+  EXPECT_EQ(c->sources["uds_path"], "flag --uds-path");
+  EXPECT_EQ(c->connected_window_seconds, 30);
+}
+
+TEST(ConfigPrecedence, ConfigFileFromEnvironment) {
+  TempDir dir;
+  std::string toml = WriteToml(dir, "log_format = \"json\"\n");
+  auto c = Load({}, {{"CRYFTTEE_CONFIG", toml}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->log_format, "json");
+}
+
+TEST(ConfigPrecedence, HttpAddrDefaultFollowsTransport) {
+  auto c = Load({"--api-transport", "http"});
+  ASSERT_TRUE(ValidateConfig(&*c).ok());
+  EXPECT_EQ(c->http_addr, "127.0.0.1:8787");
+  EXPECT_EQ(c->manifest_path, "/opt/cft/modules/manifest.json");
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;
+  std::string must_mention;
+};
+
+TEST(ConfigValidation, EveryErrorNamesTheSettingAndItsSource) {
+  TempDir dir;
+  std::vector<BadCase> cases = {
+      {{"--api-transport", "tcp"}, {}, "api_transport \"tcp\" (from flag --api-transport)"},
+      {{}, {{"CRYFTTEE_API_TRANSPORT", "quic"}}, "(from env CRYFTTEE_API_TRANSPORT)"},
+      {{"--api-transport", "http", "--http-addr", "nope"}, {}, "http_addr"},
+      {{"--api-transport", "https", "--http-addr", "127.0.0.1:1"}, {}, "tls_cert"},
+      {{"--api-transport", "https", "--tls-cert", "/etc/hostname"}, {}, "tls_key"},
+      {{"--uds-path", "/proc/x/y.sock"}, {}, "--uds-path"},
+      {{"--uds-path", std::string(120, 'a')}, {}, "uds_path"},
+      {{"--kiosk-addr", "localhost"}, {}, "kiosk_addr"},
+      {{"--data-dir", ""}, {}, "data_dir"},
+      {{"--seal-password-file", "/nonexistent"}, {}, "seal_password_file"},
+      {{"--web3signer-url", "ftp://x"}, {}, "web3signer_url"},
+      {{"--log-format", "xml"}, {}, "log_format"},
+      {{"--log-level", "loud"}, {}, "log_level"},
+      {{"--connected-window-seconds", "0"}, {}, "connected_window_seconds"},
+      {{"--max-body-bytes", "10"}, {}, "max_body_bytes"},
+      {{"--read-timeout-ms", "1"}, {}, "read_timeout_ms"},
+      {{"--shutdown-grace-seconds", "-1"}, {}, "shutdown_grace_seconds"},
+      {{"--worker-threads", "1000"}, {}, "worker_threads"},
+      {{"--worker-threads", "many"}, {}, "worker_threads \"many\" (from flag --worker-threads)"},
+  };
+  for (const BadCase& bad : cases) {
+    // A writable socket first; a case about uds_path overrides it (the last flag wins).
+    std::vector<std::string> args = {"--uds-path", dir.File("ok.sock")};
+    args.insert(args.end(), bad.args.begin(), bad.args.end());
+    Status st = LoadAndValidate(args, bad.env);
+    ASSERT_FALSE(st.ok()) << bad.must_mention;
+    EXPECT_EQ(st.code(), "invalid_config");
+    EXPECT_NE(st.message().find(bad.must_mention), std::string::npos)
+        << "message: " << st.message() << "\nexpected to mention: " << bad.must_mention;
+  }
+}
+
+TEST(ConfigValidation, TomlErrorsNameFileAndKey) {
+  TempDir dir;
+  std::string path = WriteToml(dir, "no_such_key = 1\n");
+  auto c = Load({"--config", path});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("no_such_key"), std::string::npos);
+  EXPECT_NE(c.status().message().find(path), std::string::npos);
+
+  path = WriteToml(dir, "max_body_bytes = \"big\"\n");
+  c = Load({"--config", path});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("max_body_bytes"), std::string::npos);
+
+  path = WriteToml(dir, "this is = = not toml\n");
+  c = Load({"--config", path});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("line 1"), std::string::npos);
+
+  c = Load({"--config", dir.File("missing.toml")});
+  ASSERT_FALSE(c.ok());
+}
+
+TEST(ConfigValidation, ValidDefaultsPassWhenSocketDirIsWritable) {
+  TempDir dir;
+  EXPECT_TRUE(LoadAndValidate({"--uds-path", dir.File("s.sock")}).ok());
+}
+
+}  // namespace
+}  // namespace cryfttee::app
+
+namespace cryfttee::app {
+namespace {
+
+// The example file documents every key: uncommenting all of its "# key = value" lines must give
+// a file that loads, and every setting must appear in it.
+TEST(ConfigExample, DocumentsEveryKeyAndParses) {
+  std::ifstream in(cryfttee::testing::SourceDir() + "/config/cryfttee.example.toml");
+  ASSERT_TRUE(in.good());
+  std::string line, uncommented;
+  std::set<std::string> keys;
+  std::regex setting(R"(^#\s*([a-z0-9_]+)\s*=\s*(".*?"|\d+).*$)");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, setting)) {
+      keys.insert(m[1]);
+      uncommented += std::string(m[1]) + " = " + std::string(m[2]) + "\n";
+    }
+  }
+  cryfttee::testing::TempDir dir;
+  std::string path = WriteToml(dir, uncommented);
+  auto c = Load({"--config", path});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  for (const auto& [name, source] : c->sources) {
+    EXPECT_TRUE(keys.count(name)) << "config/cryfttee.example.toml does not document " << name;
+  }
+}
+
+}  // namespace
+}  // namespace cryfttee::app

@@ -1,0 +1,154 @@
+#include "support/daemon_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace cryfttee::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  // Short paths: Unix socket paths are limited to 107 bytes.
+  char tmpl[] = "/tmp/cft-XXXXXX";
+  path_ = ::mkdtemp(tmpl);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+static std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string BuildDir() { return EnvOr("CRYFTTEE_BUILD_DIR", "build"); }
+std::string SourceDir() { return EnvOr("CRYFTTEE_SOURCE_DIR", "."); }
+std::string SharedDir() {
+  std::string dir = EnvOr("CRYFTTEE_SHARED_DIR", "");
+  return !dir.empty() && fs::is_directory(dir) ? dir : "";
+}
+std::string BinaryPath(const std::string& name) { return BuildDir() + "/bin/" + name; }
+
+DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options)) {
+  socket_path_ = dir_.File("cryfttee.sock");
+  data_dir_ = dir_.File("data");
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0 && exit_code_ < 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+bool DaemonProcess::Spawn() {
+  std::vector<std::string> args = {BinaryPath("cryfttee"), "--data-dir", data_dir_,
+                                   "--kiosk-addr", "off", "--log-level", "info",
+                                   "--shutdown-grace-seconds", "5"};
+  if (options_.use_uds) {
+    args.push_back("--uds-path");
+    args.push_back(socket_path_);
+  }
+  if (options_.bundled_modules) {
+    args.insert(args.end(), {"--module-dir", BuildDir() + "/modules", "--trust-config",
+                             BuildDir() + "/config/trust.toml"});
+  }
+  // Later flags win in CLI11 for single-value options, so test-specific flags override these.
+  args.insert(args.end(), options_.args.begin(), options_.args.end());
+
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    if (std::string(*e).rfind("CRYFTTEE_", 0) != 0) env.emplace_back(*e);
+  }
+  for (const auto& [k, v] : options_.env) env.push_back(k + "=" + v);
+
+  std::string log = dir_.File("daemon.log");
+  pid_ = ::fork();
+  if (pid_ < 0) return false;
+  if (pid_ == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  exit_code_ = -1;
+  return true;
+}
+
+bool DaemonProcess::Start(int timeout_ms) { return Spawn() && WaitReady(timeout_ms); }
+
+bool DaemonProcess::Running() {
+  if (pid_ <= 0 || exit_code_ >= 0) return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+bool DaemonProcess::WaitReady(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!Running()) return false;
+    if (options_.use_uds && Get("/v1/runtime/attestation").status == 200) return true;
+    if (!options_.use_uds) {
+      // TCP daemons: the test knows the port; readiness is "log says listening".
+      if (Log().find("API listening") != std::string::npos) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int DaemonProcess::Wait(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!Running()) return exit_code_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+int DaemonProcess::Stop(int signo, int timeout_ms) {
+  if (Running()) ::kill(pid_, signo);
+  return Wait(timeout_ms);
+}
+
+std::string DaemonProcess::Log() const {
+  std::ifstream in(dir_.File("daemon.log"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RawResponse DaemonProcess::Get(const std::string& target) const {
+  return UnixRequest(socket_path_, "GET", target);
+}
+
+RawResponse DaemonProcess::Post(const std::string& target, const std::string& body) const {
+  return UnixRequest(socket_path_, "POST", target, body);
+}
+
+}  // namespace cryfttee::testing

@@ -1,0 +1,77 @@
+// Starts the real cryfttee binary for integration tests, in a private temporary directory
+// (socket, data dir, logs), and stops it. The binary is <CRYFTTEE_BUILD_DIR>/bin/cryfttee.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/raw_http.h"
+
+namespace cryfttee::testing {
+
+// A private directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string BuildDir();
+std::string SourceDir();
+// Empty when the shared folder is absent.
+std::string SharedDir();
+std::string BinaryPath(const std::string& name);  // <build>/bin/<name>
+
+struct DaemonOptions {
+  std::vector<std::string> args;             // extra flags
+  std::map<std::string, std::string> env;    // extra environment (CRYFTTEE_* from the test's
+                                             // own environment are removed first)
+  bool use_uds = true;                       // add --uds-path <tmp>/cryfttee.sock
+  bool bundled_modules = true;               // point at the build tree's signed modules
+};
+
+class DaemonProcess {
+ public:
+  explicit DaemonProcess(DaemonOptions options = {});
+  ~DaemonProcess();  // SIGKILL if still running
+
+  // Starts the process and waits until the API answers (or the process exits).
+  bool Start(int timeout_ms = 15'000);
+  // Starts without waiting.
+  bool Spawn();
+  bool WaitReady(int timeout_ms);
+  // Sends `signo` and waits for exit; returns the exit code (128+signal if killed), -1 on timeout.
+  int Stop(int signo = 15, int timeout_ms = 15'000);
+  // Waits for the process to exit on its own; exit code or -1.
+  int Wait(int timeout_ms);
+  bool Running();
+
+  pid_t pid() const { return pid_; }
+  const std::string& socket_path() const { return socket_path_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const TempDir& dir() const { return dir_; }
+  std::string Log() const;
+
+  RawResponse Get(const std::string& target) const;
+  RawResponse Post(const std::string& target, const std::string& body) const;
+
+ private:
+  DaemonOptions options_;
+  TempDir dir_;
+  std::string socket_path_;
+  std::string data_dir_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
+
+}  // namespace cryfttee::testing
