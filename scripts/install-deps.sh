@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libboost1.81-dev nlohmann-json3-dev libssl-dev libsecp256k1-dev
+  libboost1.81-dev nlohmann-json3-dev libssl-dev libsecp256k1-dev libicu-dev
   wabt libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   clang-14 lld-14 libclang-rt-14-dev wasi-libc
   libgtest-dev libgmock-dev libbenchmark-dev valgrind

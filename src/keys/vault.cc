@@ -1,0 +1,391 @@
+#include "keys/vault.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "core/atomic_file.h"
+#include "crypto/bls12_381/bls.h"
+#include "crypto/random.h"
+#include "keys/key_file.h"
+#include "keys/key_material.h"
+
+namespace cryfttee::keys {
+
+struct KeyVault::Entry {
+  KeyFile file;
+  std::atomic<uint64_t> sign_count{0};
+  std::atomic<int64_t> last_sign_ms{0};  // 0: never
+};
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxLabelSize = 256;
+constexpr char kLockFile[] = ".lock";
+
+Status Errno(const std::string& what) {
+  return Status::Internal("io_error", what + ": " + std::strerror(errno));
+}
+
+Status KeyNotFound(std::string_view handle) {
+  return Status::NotFound("key_not_found", "no key with handle \"" + std::string(handle) + "\"");
+}
+
+Status PrepareKeysDir(const std::string& data_dir, const std::string& keys_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Status::Internal("io_error", "creating " + data_dir + ": " + ec.message());
+  if (::mkdir(keys_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Errno("creating " + keys_dir);
+  }
+  struct stat st {};
+  if (::lstat(keys_dir.c_str(), &st) != 0) return Errno("stat " + keys_dir);
+  if (!S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument("io_error", keys_dir + " is not a directory");
+  }
+  if ((st.st_mode & 077) != 0 || st.st_uid != ::geteuid()) {
+    return Status::Error(
+        StatusCategory::kPermissionDenied, "insecure_permissions",
+        keys_dir + " must be owned by this user and private to it (chmod 700 " + keys_dir + ")");
+  }
+  return Status::Ok();
+}
+
+Result<int> LockKeysDir(const std::string& keys_dir) {
+  std::string path = keys_dir + "/" + kLockFile;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Errno("opening " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Status::Unavailable("vault_locked",
+                                 "another process has the key vault at " + keys_dir + " open");
+    }
+    errno = err;
+    return Errno("locking " + path);
+  }
+  return fd;
+}
+
+bool HasKeyFiles(const std::string& keys_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(keys_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!IsAtomicTempFileName(name) && name.ends_with(kKeyFileSuffix)) return true;
+  }
+  return false;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status CheckLabel(std::string_view label) {
+  if (label.size() > kMaxLabelSize) {
+    return Status::InvalidArgument("invalid_label", "label longer than 256 bytes");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KeyVault>> KeyVault::Open(const VaultOptions& options) {
+  if (options.data_dir.empty()) {
+    return Status::InvalidArgument("invalid_data_dir", "the key vault needs a data directory");
+  }
+  std::string keys_dir = options.data_dir + "/keys";
+  CRYFTTEE_RETURN_IF_ERROR(PrepareKeysDir(options.data_dir, keys_dir));
+  CRYFTTEE_ASSIGN_OR_RETURN(int lock_fd, LockKeysDir(keys_dir));
+  auto seal = SealRoot::Open(keys_dir, options.seal, !HasKeyFiles(keys_dir));
+  if (!seal.ok()) {
+    ::close(lock_fd);
+    return seal.status();
+  }
+  std::unique_ptr<KeyVault> vault(new KeyVault(keys_dir, lock_fd, std::move(seal).value()));
+  CRYFTTEE_RETURN_IF_ERROR(vault->LoadAll());
+  spdlog::info("key vault at {}: {} keys loaded, {} problems, sealed by {}", keys_dir,
+               vault->entries_.size(), vault->problems_.size(),
+               SealSourceName(vault->seal_source()));
+  return vault;
+}
+
+KeyVault::KeyVault(std::string keys_dir, int lock_fd, SealRoot seal)
+    : keys_dir_(std::move(keys_dir)), lock_fd_(lock_fd), seal_(std::move(seal)) {}
+
+KeyVault::~KeyVault() { ::close(lock_fd_); }
+
+SealSource KeyVault::seal_source() const { return seal_.source(); }
+
+Status KeyVault::LoadAll() {
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(keys_dir_, ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  if (ec) return Status::Internal("io_error", "listing " + keys_dir_ + ": " + ec.message());
+  std::sort(names.begin(), names.end());
+
+  auto problem = [&](const std::string& name, const Status& st) {
+    problems_.push_back({name, st.code(), st.message()});
+    spdlog::error("key vault: {}: {}", name, st.ToString());
+  };
+  for (const std::string& name : names) {
+    std::string path = keys_dir_ + "/" + name;
+    if (IsAtomicTempFileName(name)) {
+      // We hold the directory lock, so no writer can own it: a crash left it. It was never
+      // renamed into place, so no key is lost by removing it.
+      ::unlink(path.c_str());
+      problems_.push_back({name, "leftover_temp_file", "removed an unfinished write"});
+      spdlog::warn("key vault: removed leftover temporary file {}", name);
+      continue;
+    }
+    if (!name.ends_with(kKeyFileSuffix)) continue;
+    ReadFileOptions read;
+    read.require_private = true;
+    read.max_size = 64 * 1024;
+    auto text = ReadFileChecked(path, read);
+    if (!text.ok()) {
+      problem(name, text.status());
+      continue;
+    }
+    auto file = DecodeKeyFile(*text);
+    if (!file.ok()) {
+      problem(name, file.status());
+      continue;
+    }
+    std::string stem = name.substr(0, name.size() - kKeyFileSuffix.size());
+    if (file->handle != stem || file->handle != HandleFor(file->type, file->public_key)) {
+      problem(name, Status::Internal("key_file_invalid",
+                                     "handle does not match the file name or public key"));
+      continue;
+    }
+    auto entry = std::make_shared<Entry>();
+    entry->file = std::move(file).value();
+    // Unseal once now so damage shows at start, not at the first signature.
+    auto secret = UnsealEntry(*entry);
+    if (!secret.ok()) {
+      problem(name, secret.status());
+      continue;
+    }
+    auto public_key = PublicKeyOf(entry->file.type, secret->span());
+    if (!public_key.ok() || *public_key != entry->file.public_key) {
+      problem(name, Status::Internal("key_file_corrupt", "secret does not match public key"));
+      continue;
+    }
+    entries_.emplace(entry->file.handle, std::move(entry));
+  }
+  return Status::Ok();
+}
+
+Result<SecretBytes> KeyVault::UnsealEntry(const Entry& entry) const {
+  return seal_.Unseal(entry.file.salt, entry.file.nonce, KeyFileAad(entry.file),
+                      entry.file.ciphertext);
+}
+
+KeyInfo KeyVault::Snapshot(const Entry& entry) {
+  KeyInfo info;
+  info.handle = entry.file.handle;
+  info.type = entry.file.type;
+  info.public_key = entry.file.public_key;
+  info.label = entry.file.label;
+  info.created_at = entry.file.created_at;
+  info.sign_count = entry.sign_count.load(std::memory_order_relaxed);
+  int64_t last = entry.last_sign_ms.load(std::memory_order_relaxed);
+  if (last != 0) info.last_sign_at = last;
+  return info;
+}
+
+void KeyVault::RecordSign(Entry& entry) {
+  entry.sign_count.fetch_add(1, std::memory_order_relaxed);
+  entry.last_sign_ms.store(NowMillis(), std::memory_order_relaxed);
+}
+
+Result<std::shared_ptr<KeyVault::Entry>> KeyVault::Find(std::string_view handle) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(handle);
+  if (it == entries_.end()) return KeyNotFound(handle);
+  return it->second;
+}
+
+Result<std::shared_ptr<KeyVault::Entry>> KeyVault::FindOfType(std::string_view handle,
+                                                              bool want_bls) const {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, Find(handle));
+  if ((entry->file.type == KeyType::kBls) != want_bls) {
+    return Status::InvalidArgument("wrong_key_type",
+                                   "key \"" + std::string(handle) + "\" is a " +
+                                       std::string(KeyTypeName(entry->file.type)) + " key, not " +
+                                       (want_bls ? "a BLS key" : "an ECDSA key"));
+  }
+  return entry;
+}
+
+Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_view label) {
+  CRYFTTEE_RETURN_IF_ERROR(CheckLabel(label));
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes public_key, PublicKeyOf(type, secret.span()));
+  std::string handle = HandleFor(type, public_key);
+
+  std::lock_guard write_lock(write_mu_);
+  if (auto existing = Find(handle); existing.ok()) {
+    if ((*existing)->file.public_key != public_key) {
+      return Status::Error(StatusCategory::kAlreadyExists, "handle_collision",
+                           "a different key already has handle " + handle);
+    }
+    return Snapshot(**existing);
+  }
+  auto entry = std::make_shared<Entry>();
+  KeyFile& file = entry->file;
+  file.handle = handle;
+  file.type = type;
+  file.public_key = std::move(public_key);
+  file.label = std::string(label);
+  file.created_at = NowMillis() / 1000;
+  CRYFTTEE_ASSIGN_OR_RETURN(file.salt, crypto::RandomBytes(32));
+  CRYFTTEE_ASSIGN_OR_RETURN(file.nonce, crypto::RandomBytes(12));
+  CRYFTTEE_ASSIGN_OR_RETURN(file.ciphertext,
+                            seal_.Seal(file.salt, file.nonce, KeyFileAad(file), secret.span()));
+  secret.Wipe();
+
+  AtomicWriteOptions write;
+  write.mode = 0600;
+  write.no_replace = true;  // never overwrite a key file, not even a damaged one
+  std::string path = keys_dir_ + "/" + handle + std::string(kKeyFileSuffix);
+  Status written = WriteFileAtomically(path, AsBytes(EncodeKeyFile(file)), write);
+  if (!written.ok()) {
+    if (written.code() == "already_exists") {
+      return Status::Error(StatusCategory::kAlreadyExists, "key_file_exists",
+                           path +
+                               " exists but could not be loaded; see the vault's load "
+                               "problems and move the file away to re-import the key");
+    }
+    return written;
+  }
+  KeyInfo info = Snapshot(*entry);
+  std::unique_lock lock(mu_);
+  entries_.emplace(handle, std::move(entry));
+  return info;
+}
+
+Result<KeyInfo> KeyVault::Generate(KeyType type, std::string_view label) {
+  CRYFTTEE_RETURN_IF_ERROR(CheckLabel(label));
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, GenerateSecret(type));
+  return Store(type, std::move(secret), label);
+}
+
+Result<KeyInfo> KeyVault::Import(KeyType type, ByteSpan secret, std::string_view label) {
+  if (secret.size() != 32) {
+    return Status::InvalidArgument("invalid_secret_key", "a secret key is exactly 32 bytes, got " +
+                                                             std::to_string(secret.size()));
+  }
+  return Store(type, SecretBytes(secret), label);
+}
+
+Result<KeyInfo> KeyVault::ImportEip2335(std::string_view keystore_json, std::string_view password,
+                                        std::string_view label) {
+  CRYFTTEE_ASSIGN_OR_RETURN(crypto::Eip2335Keystore keystore,
+                            crypto::Eip2335Decrypt(keystore_json, password));
+  if (keystore.secret.size() != bls::kSecretKeySize) {
+    return Status::InvalidArgument("invalid_secret_key", "keystore secret is not 32 bytes");
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes public_key, PublicKeyOf(KeyType::kBls, keystore.secret.span()));
+  if (!keystore.declared_pubkey.empty() && keystore.declared_pubkey != public_key) {
+    return Status::InvalidArgument("keystore_pubkey_mismatch",
+                                   "the keystore's pubkey does not belong to its secret");
+  }
+  return Store(KeyType::kBls, std::move(keystore.secret), label);
+}
+
+Result<KeyInfo> KeyVault::Get(std::string_view handle) const {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, Find(handle));
+  return Snapshot(*entry);
+}
+
+Result<KeyInfo> KeyVault::FindByPublicKey(ByteSpan public_key) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [handle, entry] : entries_) {
+    const Bytes& stored = entry->file.public_key;
+    if (std::equal(stored.begin(), stored.end(), public_key.begin(), public_key.end())) {
+      return Snapshot(*entry);
+    }
+    if (IsEcdsa(entry->file.type) && public_key.size() == 65) {
+      auto normalized = crypto::EcNormalizePublicKey(CurveOf(entry->file.type), public_key);
+      if (normalized.ok() && *normalized == stored) return Snapshot(*entry);
+    }
+  }
+  return Status::NotFound("key_not_found", "no key with public key " + HexEncode(public_key));
+}
+
+std::vector<KeyInfo> KeyVault::List() const {
+  std::vector<KeyInfo> out;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [handle, entry] : entries_) out.push_back(Snapshot(*entry));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const KeyInfo& a, const KeyInfo& b) { return a.created_at < b.created_at; });
+  return out;
+}
+
+Result<Bytes> KeyVault::SignBls(std::string_view handle, ByteSpan message, BlsDst dst) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, true));
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry));
+  CRYFTTEE_ASSIGN_OR_RETURN(bls::SecretKey sk, bls::SecretKey::FromBytes(secret.span()));
+  secret.Wipe();
+  auto sig = sk.Sign(message, dst == BlsDst::kSignature ? bls::kDstSig : bls::kDstPop).ToBytes();
+  RecordSign(*entry);
+  return Bytes(sig.begin(), sig.end());
+}
+
+Result<Bytes> KeyVault::ProveBlsPossession(std::string_view handle) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, true));
+  return SignBls(handle, entry->file.public_key, BlsDst::kProofOfPossession);
+}
+
+Result<crypto::EcdsaSignature> KeyVault::SignEcdsaDigest(std::string_view handle, ByteSpan digest) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, false));
+  if (digest.size() != crypto::kEcdsaDigestSize) {
+    return Status::InvalidArgument("invalid_digest", "the digest must be exactly 32 bytes, got " +
+                                                         std::to_string(digest.size()));
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry));
+  auto sig = crypto::EcdsaSignDigest(CurveOf(entry->file.type), secret.span(), digest);
+  if (sig.ok()) RecordSign(*entry);
+  return sig;
+}
+
+Result<std::string> KeyVault::ExportEip2335(std::string_view handle, std::string_view password,
+                                            const crypto::Eip2335EncryptOptions& options) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, true));
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry));
+  return crypto::Eip2335Encrypt(secret.span(), entry->file.public_key, password, options);
+}
+
+Result<crypto::Certificate> KeyVault::CreateSelfSignedCertificate(
+    std::string_view handle, const crypto::CertificateOptions& options) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, false));
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry));
+  return crypto::CreateSelfSignedCertificate(CurveOf(entry->file.type), secret.span(), options);
+}
+
+Result<crypto::Certificate> KeyVault::IssueCertificate(std::string_view handle,
+                                                       std::string_view csr_pem,
+                                                       const crypto::CertificateOptions& options) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, FindOfType(handle, false));
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry));
+  return crypto::IssueCertificateFromCsr(CurveOf(entry->file.type), secret.span(), csr_pem,
+                                         options);
+}
+
+}  // namespace cryfttee::keys

@@ -1,0 +1,125 @@
+// KeyVault: the embedded key store. It generates and imports BLS and ECDSA keys, keeps each one
+// sealed in its own file under <data dir>/keys/ (see seal.h and key_file.h), and signs with
+// them. Private keys never leave this class except through the explicit EIP-2335 export; every
+// operation unseals the key into wiped memory, uses it, and wipes it again.
+//
+// Durability: a key file is written atomically (core/atomic_file.h) and never replaced, so a
+// crash leaves every key either complete or absent. Open() takes an exclusive lock on the keys
+// directory (one process per vault), skips and removes temporary files a crash left behind,
+// and reports every file it could not load instead of failing as a whole.
+//
+// Thread-safe: all methods may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/status.h"
+#include "crypto/ecdsa.h"
+#include "crypto/eip2335.h"
+#include "crypto/x509.h"
+#include "keys/key_type.h"
+#include "keys/seal.h"
+
+namespace cryfttee::keys {
+
+struct KeyInfo {
+  std::string handle;
+  KeyType type = KeyType::kBls;
+  Bytes public_key;  // BLS: 48-byte compressed G1; ECDSA: 33-byte compressed SEC1
+  std::string label;
+  int64_t created_at = 0;  // unix seconds
+  // Since this process opened the vault (not persisted).
+  uint64_t sign_count = 0;
+  std::optional<int64_t> last_sign_at;  // unix milliseconds
+};
+
+struct VaultLoadProblem {
+  std::string file;  // name inside the keys directory
+  std::string code;  // "leftover_temp_file" (removed), "key_file_invalid", "key_file_corrupt", ...
+  std::string message;
+};
+
+enum class BlsDst { kSignature, kProofOfPossession };
+
+struct VaultOptions {
+  std::string data_dir;  // keys live in <data_dir>/keys
+  SealOptions seal;
+};
+
+class KeyVault {
+ public:
+  // Codes: "vault_locked" (another process has it open), "insecure_permissions", "io_error",
+  // plus the seal codes of SealRoot::Open.
+  static Result<std::unique_ptr<KeyVault>> Open(const VaultOptions& options);
+  ~KeyVault();
+  KeyVault(const KeyVault&) = delete;
+  KeyVault& operator=(const KeyVault&) = delete;
+
+  SealSource seal_source() const;
+  const std::string& keys_dir() const { return keys_dir_; }
+  const std::vector<VaultLoadProblem>& load_problems() const { return problems_; }
+
+  Result<KeyInfo> Generate(KeyType type, std::string_view label);
+  // Raw 32-byte secret. Importing a key the vault already holds returns the existing entry
+  // unchanged (same handle), so imports are idempotent.
+  Result<KeyInfo> Import(KeyType type, ByteSpan secret, std::string_view label);
+  // A BLS key from an EIP-2335 keystore. If the keystore declares a pubkey it must match the
+  // secret (code "keystore_pubkey_mismatch").
+  Result<KeyInfo> ImportEip2335(std::string_view keystore_json, std::string_view password,
+                                std::string_view label);
+
+  // Code "key_not_found".
+  Result<KeyInfo> Get(std::string_view handle) const;
+  // Compressed or (ECDSA) uncompressed encoding. Code "key_not_found".
+  Result<KeyInfo> FindByPublicKey(ByteSpan public_key) const;
+  // Oldest first.
+  std::vector<KeyInfo> List() const;
+
+  // BLS signature (96 bytes compressed) under the SIG or POP ciphersuite.
+  Result<Bytes> SignBls(std::string_view handle, ByteSpan message, BlsDst dst = BlsDst::kSignature);
+  // Proof of possession: the key's own 48-byte public key signed under the POP ciphersuite.
+  Result<Bytes> ProveBlsPossession(std::string_view handle);
+  // ECDSA over a 32-byte digest (code "invalid_digest" otherwise), DER and compact, low-S.
+  Result<crypto::EcdsaSignature> SignEcdsaDigest(std::string_view handle, ByteSpan digest);
+
+  // EIP-2335 keystore JSON of a BLS key (the one way a secret leaves the vault).
+  Result<std::string> ExportEip2335(std::string_view handle, std::string_view password,
+                                    const crypto::Eip2335EncryptOptions& options);
+
+  // X.509 for an ECDSA key: self-signed, or issued from a CSR and signed by this key.
+  Result<crypto::Certificate> CreateSelfSignedCertificate(
+      std::string_view handle, const crypto::CertificateOptions& options);
+  Result<crypto::Certificate> IssueCertificate(std::string_view handle, std::string_view csr_pem,
+                                               const crypto::CertificateOptions& options);
+
+ private:
+  struct Entry;
+  KeyVault(std::string keys_dir, int lock_fd, SealRoot seal);
+
+  Status LoadAll();
+  Result<std::shared_ptr<Entry>> Find(std::string_view handle) const;
+  Result<std::shared_ptr<Entry>> FindOfType(std::string_view handle, bool want_bls) const;
+  Result<SecretBytes> UnsealEntry(const Entry& entry) const;
+  Result<KeyInfo> Store(KeyType type, SecretBytes secret, std::string_view label);
+  static KeyInfo Snapshot(const Entry& entry);
+  static void RecordSign(Entry& entry);
+
+  const std::string keys_dir_;
+  const int lock_fd_;
+  const SealRoot seal_;
+  std::vector<VaultLoadProblem> problems_;
+
+  mutable std::shared_mutex mu_;  // guards entries_
+  std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_;
+  std::mutex write_mu_;  // serialises file creation with the duplicate check
+};
+
+}  // namespace cryfttee::keys
