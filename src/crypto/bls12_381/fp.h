@@ -110,9 +110,21 @@ bool FpFastKernelAvailable();
 // them. Returns false when the kernel is not compiled in.
 bool FpForceFastKernel();
 
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+extern "C" void cryfttee_bls_fp_mul_mulx(uint64_t* out, const uint64_t* a, const uint64_t* b);
+// Set once at start-up from CPUID (or by the functions above); never depends on data.
+extern bool g_fp_use_mulx;
+#endif
+
 inline Fp operator*(const Fp& a, const Fp& b) {
   Fp r;
-  FpMulDispatch(r.l.data(), a.l.data(), b.l.data());
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+  if (g_fp_use_mulx) {
+    cryfttee_bls_fp_mul_mulx(r.l.data(), a.l.data(), b.l.data());
+    return r;
+  }
+#endif
+  MontMulPortable(r.l.data(), a.l.data(), b.l.data());
   return r;
 }
 inline Fp FpSqr(const Fp& a) { return a * a; }

@@ -1,10 +1,6 @@
 // Montgomery multiplication kernels and their run-time selection.
 #include "crypto/bls12_381/fp.h"
 
-#ifdef CRYFTTEE_BLS_X86_KERNEL
-extern "C" void cryfttee_bls_fp_mul_mulx(uint64_t* out, const uint64_t* a, const uint64_t* b);
-#endif
-
 namespace cryfttee::bls::internal {
 namespace {
 
@@ -18,14 +14,17 @@ bool DetectFastKernel() {
 }
 
 const bool g_fast_available = DetectFastKernel();
-// Which kernel runs is a property of the machine, never of the data.
-bool g_use_fast = g_fast_available;
 
 }  // namespace
 
+#ifdef CRYFTTEE_BLS_X86_KERNEL
+// Which kernel runs is a property of the machine, never of the data.
+bool g_fp_use_mulx = g_fast_available;
+#endif
+
 void FpMulDispatch(uint64_t* out, const uint64_t* a, const uint64_t* b) {
 #ifdef CRYFTTEE_BLS_X86_KERNEL
-  if (g_use_fast) {
+  if (g_fp_use_mulx) {
     cryfttee_bls_fp_mul_mulx(out, a, b);
     return;
   }
@@ -37,7 +36,7 @@ bool FpFastKernelAvailable() { return g_fast_available; }
 
 bool FpForceFastKernel() {
 #ifdef CRYFTTEE_BLS_X86_KERNEL
-  g_use_fast = true;
+  g_fp_use_mulx = true;
   return true;
 #else
   return false;
@@ -45,9 +44,14 @@ bool FpForceFastKernel() {
 }
 
 bool FpUseFastKernel(bool enable) {
-  bool was = g_use_fast;
-  g_use_fast = enable && g_fast_available;
+#ifdef CRYFTTEE_BLS_X86_KERNEL
+  bool was = g_fp_use_mulx;
+  g_fp_use_mulx = enable && g_fast_available;
   return was;
+#else
+  (void)enable;
+  return false;
+#endif
 }
 
 }  // namespace cryfttee::bls::internal
