@@ -5,8 +5,12 @@
 namespace cryfttee::bls::internal {
 namespace {
 
-// 3 * b' = 12(1 + I), used by the doubling step.
-constexpr Fp2 kB2Times3{FpFromU64(12), FpFromU64(12)};
+// 3 b' c = 12 (1 + I) c, with additions only.
+Fp2 MulBy3bTwist(const Fp2& c) {
+  Fp2 t = Fp2MulByXi(c);
+  Fp2 t4 = Fp2Dbl(Fp2Dbl(t));
+  return t4 + t4 + t4;
+}
 
 // Homogeneous projective point on the twist (x = X/Z, y = Y/Z), the Miller loop's running T.
 struct G2Proj {
@@ -21,12 +25,14 @@ struct Line {
 // Tangent at T, T <- 2T. Derived from the affine tangent scaled by 2YZ (a factor in Fp2 the final
 // exponentiation removes) and multiplied by w^3, with y^2 Z = x^3 + b' Z^3 to clear Z.
 Line DoublingStep(G2Proj& t) {
-  Fp2 a = Fp2MulFp(t.x * t.y, FpHalve(kFpOne));
+  Fp2 xy = t.x * t.y;
+  Fp2 a = {FpHalve(xy.c0), FpHalve(xy.c1)};
   Fp2 b = Fp2Sqr(t.y);
   Fp2 c = Fp2Sqr(t.z);
-  Fp2 e = kB2Times3 * c;
+  Fp2 e = MulBy3bTwist(c);
   Fp2 f = e + e + e;
-  Fp2 g = Fp2MulFp(b + f, FpHalve(kFpOne));
+  Fp2 bf = b + f;
+  Fp2 g = {FpHalve(bf.c0), FpHalve(bf.c1)};
   Fp2 h = Fp2Sqr(t.y + t.z) - (b + c);
   Fp2 i = e - b;
   Fp2 j = Fp2Sqr(t.x);
