@@ -48,7 +48,7 @@ extern "C" {
 
 /* Declares (and begins the definition of) capability export `name`. The request is
  * (request, request_len); it is not NUL-terminated. */
-#define CRYFTTEE_CAPABILITY(name)                                                   \
+#define CRYFTTEE_CAPABILITY(name) \
   CRYFTTEE_EXPORT(#name) uint64_t name(const char* request, uint32_t request_len)
 
 /* Packs an answer for return from a capability. */
@@ -60,7 +60,12 @@ static inline uint64_t cryfttee_pack(const void* ptr, uint32_t len) {
  * only if each is granted to it (module.json "hostFunctions" and the publisher's allowance). A
  * pointer range outside memory traps the module. */
 
-enum { CRYFTTEE_LOG_DEBUG = 0, CRYFTTEE_LOG_INFO = 1, CRYFTTEE_LOG_WARN = 2, CRYFTTEE_LOG_ERROR = 3 };
+enum {
+  CRYFTTEE_LOG_DEBUG = 0,
+  CRYFTTEE_LOG_INFO = 1,
+  CRYFTTEE_LOG_WARN = 2,
+  CRYFTTEE_LOG_ERROR = 3
+};
 
 /* grant "log": one log line, attributed to the module; at most 4096 bytes are kept. */
 CRYFTTEE_IMPORT("log") void cryfttee_log(int32_t level, const char* msg, uint32_t len);
@@ -113,7 +118,7 @@ void cft_jw_begin_object(cft_json_writer* w);
 void cft_jw_end_object(cft_json_writer* w);
 void cft_jw_begin_array(cft_json_writer* w);
 void cft_jw_end_array(cft_json_writer* w);
-void cft_jw_key(cft_json_writer* w, const char* key); /* NUL-terminated */
+void cft_jw_key(cft_json_writer* w, const char* key);                /* NUL-terminated */
 void cft_jw_string(cft_json_writer* w, const char* s, uint32_t len); /* escaped */
 void cft_jw_cstring(cft_json_writer* w, const char* s);
 void cft_jw_uint(cft_json_writer* w, uint64_t v);
@@ -500,14 +505,30 @@ static bool cft_string(cft_cursor* c, char* out, uint32_t cap, uint32_t* out_len
     char e = *c->p++;
     uint32_t cp;
     switch (e) {
-      case '"': cp = '"'; break;
-      case '\\': cp = '\\'; break;
-      case '/': cp = '/'; break;
-      case 'b': cp = '\b'; break;
-      case 'f': cp = '\f'; break;
-      case 'n': cp = '\n'; break;
-      case 'r': cp = '\r'; break;
-      case 't': cp = '\t'; break;
+      case '"':
+        cp = '"';
+        break;
+      case '\\':
+        cp = '\\';
+        break;
+      case '/':
+        cp = '/';
+        break;
+      case 'b':
+        cp = '\b';
+        break;
+      case 'f':
+        cp = '\f';
+        break;
+      case 'n':
+        cp = '\n';
+        break;
+      case 'r':
+        cp = '\r';
+        break;
+      case 't':
+        cp = '\t';
+        break;
       case 'u':
         if (!cft_hex4(c->p, c->end, &cp)) return false;
         c->p += 4;
