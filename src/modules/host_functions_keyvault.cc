@@ -1,0 +1,289 @@
+#include "modules/host_functions_keyvault.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "crypto/node_id.h"
+#include "modules/host_functions_base.h"
+
+namespace cryfttee::modules {
+namespace {
+
+using keys::KeyInfo;
+using keys::KeyType;
+using keys::KeyVault;
+using nlohmann::json;
+
+json ErrorAnswer(const Status& st) {
+  return {{"success", false}, {"error", st.code()}, {"message", st.message()}};
+}
+
+json KeyAnswer(const KeyInfo& k) {
+  return {{"success", true},
+          {"key_handle", k.handle},
+          {"key_type", keys::KeyTypeName(k.type)},
+          {"public_key", "0x" + HexEncode(k.public_key)},
+          {"label", k.label},
+          {"created_at", k.created_at},
+          {"created", FormatRfc3339Millis(k.created_at * 1000)},
+          {"sign_count", k.sign_count},
+          {"last_sign_at", k.last_sign_at.value_or(0)}};
+}
+
+Status BadRequest(const std::string& code, const std::string& message) {
+  return Status::InvalidArgument(code, message);
+}
+
+Result<std::string> StringField(const json& req, const char* key, bool required) {
+  auto it = req.find(key);
+  if (it == req.end() || it->is_null()) {
+    if (required) return BadRequest("missing_field", std::string("\"") + key + "\" is required");
+    return std::string();
+  }
+  if (!it->is_string()) {
+    return BadRequest("invalid_field", std::string("\"") + key + "\" must be a string");
+  }
+  return it->get<std::string>();
+}
+
+// Go's []byte arrives as base64; "0x" hex is also accepted.
+Result<Bytes> DecodeBytes(const std::string& text, const char* field) {
+  auto decoded =
+      text.starts_with("0x") || text.starts_with("0X") ? HexDecode(text) : Base64Decode(text);
+  if (!decoded.ok()) return decoded.status().WithContext(field);
+  return std::move(decoded).value();
+}
+
+Result<Bytes> BytesField(const json& req, const char* key) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, key, true));
+  return DecodeBytes(text, key);
+}
+
+// Public keys have fixed sizes, so plain hex is unambiguous; otherwise as DecodeBytes.
+Result<Bytes> DecodePublicKey(const std::string& text) {
+  bool all_hex = !text.empty() && text.size() % 2 == 0 &&
+                 text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (all_hex) return HexDecode(text);
+  return DecodeBytes(text, "pubkey");
+}
+
+Result<KeyType> KeyTypeField(const json& req, KeyType fallback) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, "key_type", false));
+  if (text.empty()) return fallback;
+  auto type = keys::ParseKeyType(text);
+  if (!type) {
+    return BadRequest("invalid_key_type",
+                      "key_type must be bls, secp256k1 or p256, got \"" + text + "\"");
+  }
+  return *type;
+}
+
+// The key a request names: "key_handle" wins, else "pubkey".
+Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string handle, StringField(req, "key_handle", false));
+  if (!handle.empty()) return vault.Get(handle);
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string pubkey, StringField(req, "pubkey", false));
+  if (pubkey.empty()) {
+    return BadRequest("missing_field", "name the key with \"key_handle\" or \"pubkey\"");
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes raw, DecodePublicKey(pubkey));
+  return vault.FindByPublicKey(raw);
+}
+
+Result<json> Generate(KeyVault& vault, const json& req) {
+  if (!req.contains("key_type")) return BadRequest("missing_field", "\"key_type\" is required");
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, vault.Generate(type, label));
+  return KeyAnswer(key);
+}
+
+Result<json> Import(KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string password, StringField(req, "password", false));
+  auto material = req.find("key_material");
+  if (material == req.end() || material->is_null()) {
+    return BadRequest("missing_field", "\"key_material\" is required to import a key");
+  }
+  std::string keystore;
+  SecretBytes raw;
+  if (material->is_object()) {
+    keystore = material->dump();
+  } else if (!material->is_string()) {
+    return BadRequest("invalid_field", "\"key_material\" must be a string or a keystore object");
+  } else {
+    const std::string& text = material->get_ref<const std::string&>();
+    size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] == '{') {
+      keystore = text;
+    } else {
+      CRYFTTEE_ASSIGN_OR_RETURN(Bytes decoded, DecodeBytes(text, "key_material"));
+      if (!decoded.empty() && decoded[0] == '{') {
+        keystore.assign(decoded.begin(), decoded.end());
+      } else {
+        raw = SecretBytes(decoded);
+      }
+      SecureWipe(decoded.data(), decoded.size());
+    }
+  }
+  if (!keystore.empty()) {
+    if (type != KeyType::kBls) {
+      return BadRequest("invalid_key_type", "EIP-2335 keystores hold BLS keys only");
+    }
+    auto key = vault.ImportEip2335(keystore, password, label);
+    SecureWipe(keystore.data(), keystore.size());
+    if (!key.ok()) return key.status();
+    return KeyAnswer(*key);
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, vault.Import(type, raw.span(), label));
+  return KeyAnswer(key);
+}
+
+Result<json> PublicKey(KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
+  return KeyAnswer(key);
+}
+
+json SignatureAnswer(const KeyInfo& key, ByteSpan signature) {
+  return {{"success", true},
+          {"key_handle", key.handle},
+          {"key_type", keys::KeyTypeName(key.type)},
+          {"signature_hex", "0x" + HexEncode(signature)},
+          {"signature_base64", Base64Encode(signature)}};
+}
+
+Result<json> Sign(KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string expect, StringField(req, "expect_key_type", false));
+  if (!expect.empty()) {
+    if (expect != "bls" && expect != "ecdsa") {
+      return BadRequest("invalid_field", "expect_key_type must be \"bls\" or \"ecdsa\"");
+    }
+    if ((expect == "bls") != (key.type == KeyType::kBls)) {
+      return BadRequest("wrong_key_type", "key \"" + key.handle + "\" is a " +
+                                              std::string(keys::KeyTypeName(key.type)) +
+                                              " key, not " + (expect == "bls" ? "BLS" : "ECDSA"));
+    }
+  }
+  if (key.type == KeyType::kBls) {
+    bool pop = req.value("proof_of_possession", false);
+    if (pop) {
+      CRYFTTEE_ASSIGN_OR_RETURN(Bytes sig, vault.ProveBlsPossession(key.handle));
+      return SignatureAnswer(key, sig);
+    }
+    CRYFTTEE_ASSIGN_OR_RETURN(std::string dst_text, StringField(req, "dst", false));
+    keys::BlsDst dst = keys::BlsDst::kSignature;
+    if (dst_text == "pop") {
+      dst = keys::BlsDst::kProofOfPossession;
+    } else if (!dst_text.empty() && dst_text != "sig") {
+      return BadRequest("invalid_dst", "dst must be \"sig\" or \"pop\"");
+    }
+    CRYFTTEE_ASSIGN_OR_RETURN(Bytes message, BytesField(req, "message"));
+    CRYFTTEE_ASSIGN_OR_RETURN(Bytes sig, vault.SignBls(key.handle, message, dst));
+    return SignatureAnswer(key, sig);
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string format, StringField(req, "format", false));
+  if (!format.empty() && format != "der" && format != "compact") {
+    return BadRequest("invalid_format", "format must be \"der\" or \"compact\"");
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes digest, BytesField(req, "digest"));
+  CRYFTTEE_ASSIGN_OR_RETURN(crypto::EcdsaSignature sig, vault.SignEcdsaDigest(key.handle, digest));
+  return SignatureAnswer(key, format == "compact" ? sig.compact : sig.der);
+}
+
+Result<json> List(KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string filter, StringField(req, "key_type", false));
+  std::optional<KeyType> only;
+  bool ecdsa_only = filter == "ecdsa" || filter == "tls";
+  if (!filter.empty() && !ecdsa_only) {
+    only = keys::ParseKeyType(filter);
+    if (!only) return BadRequest("invalid_key_type", "unknown key_type filter \"" + filter + "\"");
+  }
+  json list = json::array();
+  for (const KeyInfo& k : vault.List()) {
+    if (only && k.type != *only) continue;
+    if (ecdsa_only && !keys::IsEcdsa(k.type)) continue;
+    json entry = KeyAnswer(k);
+    entry.erase("success");
+    list.push_back(std::move(entry));
+  }
+  return json{{"success", true},
+              {"backend", "local-vault"},
+              {"seal_source", keys::SealSourceName(vault.seal_source())},
+              {"keys", std::move(list)}};
+}
+
+Result<json> Certificate(KeyVault& vault, const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string csr, StringField(req, "csr_pem", false));
+  crypto::CertificateOptions options;
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string cn, StringField(req, "common_name", false));
+  if (!cn.empty()) options.common_name = cn;
+  crypto::Certificate cert;
+  if (csr.empty()) {
+    CRYFTTEE_ASSIGN_OR_RETURN(cert, vault.CreateSelfSignedCertificate(key.handle, options));
+  } else {
+    CRYFTTEE_ASSIGN_OR_RETURN(cert, vault.IssueCertificate(key.handle, csr, options));
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(crypto::NodeId id, crypto::NodeIdFromCertificateDer(cert.der));
+  return json{{"success", true},
+              {"key_handle", key.handle},
+              {"certificate", cert.pem},
+              {"node_id", crypto::FormatNodeId(id)}};
+}
+
+using Operation = Result<json> (*)(KeyVault&, const json&);
+
+HostFunction MakeFunction(const char* name, Operation op, bool needs_room,
+                          std::shared_ptr<KeyVault> vault) {
+  HostFunction f;
+  f.name = name;
+  f.grant = kGrantKeyvault;
+  f.params = {ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32};
+  f.results = {ValType::kI32};
+  f.fn = [op, needs_room, vault](HostCallContext& ctx,
+                                 std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
+    const auto req_ptr = static_cast<uint32_t>(args[0]);
+    const auto req_len = static_cast<uint32_t>(args[1]);
+    const auto out_ptr = static_cast<uint32_t>(args[2]);
+    const auto out_cap = static_cast<uint32_t>(args[3]);
+    auto i32 = [](int32_t v) { return std::vector<uint64_t>{static_cast<uint32_t>(v)}; };
+    // Bad pointers trap whatever else is wrong, as for the base host functions.
+    CRYFTTEE_ASSIGN_OR_RETURN(ByteSpan request, ctx.memory.Read(req_ptr, req_len));
+    CRYFTTEE_RETURN_IF_ERROR(ctx.memory.Read(out_ptr, out_cap).status());
+    if (req_len > kMaxKeyvaultRequestBytes) return i32(kHostErrorTooLarge);
+    if (needs_room && out_cap < kMinKeyvaultOutCap) return i32(kHostErrorTooLarge);
+
+    json req = json::parse(request.begin(), request.end(), nullptr, false);
+    json answer;
+    if (req.is_discarded() || !req.is_object()) {
+      answer = ErrorAnswer(BadRequest("invalid_json", "the request must be a JSON object"));
+    } else {
+      auto result = op(*vault, req);
+      answer = result.ok() ? std::move(result).value() : ErrorAnswer(result.status());
+    }
+    std::string text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > static_cast<size_t>(INT32_MAX)) return i32(kHostErrorInternal);
+    size_t n = std::min<size_t>(text.size(), out_cap);
+    CRYFTTEE_RETURN_IF_ERROR(
+        ctx.memory.Write(out_ptr, AsBytes(std::string_view(text).substr(0, n))));
+    return i32(static_cast<int32_t>(text.size()));
+  };
+  return f;
+}
+
+}  // namespace
+
+std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault) {
+  return {
+      MakeFunction("keyvault_generate", &Generate, true, vault),
+      MakeFunction("keyvault_import", &Import, true, vault),
+      MakeFunction("keyvault_public_key", &PublicKey, false, vault),
+      MakeFunction("keyvault_sign", &Sign, true, vault),
+      MakeFunction("keyvault_list", &List, false, vault),
+      MakeFunction("keyvault_certificate", &Certificate, true, vault),
+  };
+}
+
+}  // namespace cryfttee::modules
