@@ -148,6 +148,82 @@ for j in range(6):
 emit("\tret")
 emit("\t.size cryfttee_bls_fp_sub, .-cryfttee_bls_fp_sub")
 
+
+# Lazy-reduction building blocks for Fp2 (Karatsuba with two reductions instead of three).
+# void cryfttee_bls_mul_384x384(uint64_t out[12], const uint64_t a[6], const uint64_t b[6]):
+# the full 768-bit product, rows of MULX with the two carry chains.
+func("cryfttee_bls_mul_384x384")
+for r in ["rbx", "rbp", "r12", "r13", "r14", "r15"]:
+    emit(f"\tpush {r}")
+emit("\tmov rcx, rdx")
+t = ["r8", "r9", "r10", "r11", "r12", "r13", "r14"]
+for i in range(6):
+    emit(f"\tmov rdx, qword ptr [rcx + {8 * i}]")
+    if i == 0:
+        emit(f"\tmulx {t[1]}, {t[0]}, qword ptr [rsi]")
+        for j in range(1, 6):
+            emit(f"\tmulx {t[j + 1]}, {lo}, qword ptr [rsi + {8 * j}]")
+            emit(f"\t{'add' if j == 1 else 'adc'} {t[j]}, {lo}")
+        emit(f"\tadc {t[6]}, 0")
+    else:
+        emit("\txor eax, eax")
+        for j in range(6):
+            if j < 5:
+                emit(f"\tmulx {hi}, {lo}, qword ptr [rsi + {8 * j}]")
+                emit(f"\tadox {t[j]}, {lo}")
+                emit(f"\tadcx {t[j + 1]}, {hi}")
+            else:
+                emit(f"\tmulx {t[6]}, {lo}, qword ptr [rsi + {8 * j}]")
+                emit(f"\tadox {t[5]}, {lo}")
+                emit(f"\tadcx {t[6]}, rax")
+        emit(f"\tadox {t[6]}, rax")
+    # The lowest word is final: store it and reuse its register as the next top word.
+    emit(f"\tmov qword ptr [rdi + {8 * i}], {t[0]}")
+    t = t[1:] + [t[0]]
+for j in range(6):
+    emit(f"\tmov qword ptr [rdi + {8 * (6 + j)}], {t[j]}")
+for r in reversed(["rbx", "rbp", "r12", "r13", "r14", "r15"]):
+    emit(f"\tpop {r}")
+emit("\tret")
+emit("\t.size cryfttee_bls_mul_384x384, .-cryfttee_bls_mul_384x384")
+
+# void cryfttee_bls_redc_768(uint64_t out[6], const uint64_t t[12]): Montgomery reduction
+# t * R^-1 mod p for t < p * 2^384, fully reduced. With t = L + 2^384 H, the low half is reduced
+# on its own ((L + M p) / R <= p, all carries stay in registers), then H < p is added: the sum
+# is below 2p and one conditional subtraction finishes.
+func("cryfttee_bls_redc_768")
+for r in ["rbx", "rbp", "r12", "r13", "r14", "r15"]:
+    emit(f"\tpush {r}")
+w = ["r8", "r9", "r10", "r11", "r12", "r13", "r14"]
+for j in range(6):
+    emit(f"\tmov {w[j]}, qword ptr [rsi + {8 * j}]")
+emit(f"\txor {w[6]}, {w[6]}")
+for i in range(6):
+    emit(f"\tmov rdx, {w[0]}")
+    emit("\timul rdx, qword ptr [rip + .Lbls_pinv]")
+    emit("\txor eax, eax")
+    for j in range(6):
+        emit(f"\tmulx {hi}, {lo}, {p(j)}")
+        emit(f"\tadcx {w[j]}, {lo}")
+        emit(f"\tadox {w[j + 1]}, {hi}")
+    emit(f"\tadcx {w[6]}, rax")
+    w = w[1:] + [w[0]]  # w[0] is zero now: it is the next top word
+for j in range(6):
+    emit(f"\t{'add' if j == 0 else 'adc'} {w[j]}, qword ptr [rsi + {8 * (6 + j)}]")
+s6 = ["rax", "rbx", "rdx", "r15", "rbp", w[6]]
+for j in range(6):
+    emit(f"\tmov {s6[j]}, {w[j]}")
+for j in range(6):
+    emit(f"\t{'sub' if j == 0 else 'sbb'} {s6[j]}, {p(j)}")
+for j in range(6):
+    emit(f"\tcmovc {s6[j]}, {w[j]}")
+for j in range(6):
+    emit(f"\tmov qword ptr [rdi + {8 * j}], {s6[j]}")
+for r in reversed(["rbx", "rbp", "r12", "r13", "r14", "r15"]):
+    emit(f"\tpop {r}")
+emit("\tret")
+emit("\t.size cryfttee_bls_redc_768, .-cryfttee_bls_redc_768")
+
 emit("\t.att_syntax prefix")
 emit("#endif")
 emit('\t.section .note.GNU-stack,"",@progbits')

@@ -65,6 +65,21 @@ TEST(FpTest, FastKernelMatchesPortable) {
   }
 }
 
+TEST(Fp2Test, LazyProductMatchesSchoolbook) {
+  // operator* may use the lazy-reduction kernel; compare with the four-product definition,
+  // including the extreme values p - 1 where the unreduced sums are largest.
+  std::mt19937_64 rng(6);
+  Fp2 m1{-kFpOne, -kFpOne};
+  for (int i = 0; i < 2000; ++i) {
+    Fp2 a = RandomFp2(rng), b = RandomFp2(rng);
+    if (i == 0) a = b = m1;
+    if (i == 1) a = m1, b = {kFpOne, -kFpOne};
+    if (i == 2) a = {Fp{}, -kFpOne}, b = {-kFpOne, Fp{}};
+    Fp2 want{a.c0 * b.c0 - a.c1 * b.c1, a.c0 * b.c1 + a.c1 * b.c0};
+    EXPECT_TRUE(a * b == want);
+  }
+}
+
 TEST(Fp2Test, Identities) {
   std::mt19937_64 rng(4);
   for (int i = 0; i < 100; ++i) {

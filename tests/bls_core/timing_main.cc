@@ -32,6 +32,15 @@ int main() {
   Time("fp_mul x1000", 2000, [&] {
     for (int i = 0; i < 1000; ++i) a = a * b;
   });
+  Fp c = FpFromU64(5), d = FpFromU64(6), e = FpFromU64(7);
+  Time("fp_mul x4 indep x250", 2000, [&] {
+    for (int i = 0; i < 250; ++i) {
+      a = a * b;
+      c = c * b;
+      d = d * b;
+      e = e * b;
+    }
+  });
   Time("fp_inv", 2000, [&] { a = FpInv(a); });
   Time("fp_add x1000", 2000, [&] {
     for (int i = 0; i < 1000; ++i) a = a + b;

@@ -21,8 +21,16 @@ constexpr Fp2 Fp2Conj(const Fp2& a) { return {a.c0, -a.c1}; }
 constexpr Fp2 Fp2MulByXi(const Fp2& a) { return {a.c0 - a.c1, a.c0 + a.c1}; }
 inline Fp2 Fp2MulFp(const Fp2& a, const Fp& b) { return {a.c0 * b, a.c1 * b}; }
 
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+// Karatsuba with lazy reduction: three 768-bit products, two Montgomery reductions.
+Fp2 Fp2MulLazy(const Fp2& a, const Fp2& b);
+#endif
+
 // Karatsuba: three base-field products.
 inline Fp2 operator*(const Fp2& a, const Fp2& b) {
+#if defined(CRYFTTEE_BLS_X86_KERNEL)
+  if (g_fp_use_mulx) return Fp2MulLazy(a, b);
+#endif
   Fp v0 = a.c0 * b.c0;
   Fp v1 = a.c1 * b.c1;
   Fp s = (a.c0 + a.c1) * (b.c0 + b.c1);

@@ -417,6 +417,344 @@ cryfttee_bls_fp_sub:
 	mov qword ptr [rdi + 40], r11
 	ret
 	.size cryfttee_bls_fp_sub, .-cryfttee_bls_fp_sub
+	.globl cryfttee_bls_mul_384x384
+	.hidden cryfttee_bls_mul_384x384
+	.type cryfttee_bls_mul_384x384, @function
+	.p2align 4
+cryfttee_bls_mul_384x384:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rcx, rdx
+	mov rdx, qword ptr [rcx + 0]
+	mulx r9, r8, qword ptr [rsi]
+	mulx r10, rbx, qword ptr [rsi + 8]
+	add r9, rbx
+	mulx r11, rbx, qword ptr [rsi + 16]
+	adc r10, rbx
+	mulx r12, rbx, qword ptr [rsi + 24]
+	adc r11, rbx
+	mulx r13, rbx, qword ptr [rsi + 32]
+	adc r12, rbx
+	mulx r14, rbx, qword ptr [rsi + 40]
+	adc r13, rbx
+	adc r14, 0
+	mov qword ptr [rdi + 0], r8
+	mov rdx, qword ptr [rcx + 8]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rsi + 0]
+	adox r9, rbx
+	adcx r10, r15
+	mulx r15, rbx, qword ptr [rsi + 8]
+	adox r10, rbx
+	adcx r11, r15
+	mulx r15, rbx, qword ptr [rsi + 16]
+	adox r11, rbx
+	adcx r12, r15
+	mulx r15, rbx, qword ptr [rsi + 24]
+	adox r12, rbx
+	adcx r13, r15
+	mulx r15, rbx, qword ptr [rsi + 32]
+	adox r13, rbx
+	adcx r14, r15
+	mulx r8, rbx, qword ptr [rsi + 40]
+	adox r14, rbx
+	adcx r8, rax
+	adox r8, rax
+	mov qword ptr [rdi + 8], r9
+	mov rdx, qword ptr [rcx + 16]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rsi + 0]
+	adox r10, rbx
+	adcx r11, r15
+	mulx r15, rbx, qword ptr [rsi + 8]
+	adox r11, rbx
+	adcx r12, r15
+	mulx r15, rbx, qword ptr [rsi + 16]
+	adox r12, rbx
+	adcx r13, r15
+	mulx r15, rbx, qword ptr [rsi + 24]
+	adox r13, rbx
+	adcx r14, r15
+	mulx r15, rbx, qword ptr [rsi + 32]
+	adox r14, rbx
+	adcx r8, r15
+	mulx r9, rbx, qword ptr [rsi + 40]
+	adox r8, rbx
+	adcx r9, rax
+	adox r9, rax
+	mov qword ptr [rdi + 16], r10
+	mov rdx, qword ptr [rcx + 24]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rsi + 0]
+	adox r11, rbx
+	adcx r12, r15
+	mulx r15, rbx, qword ptr [rsi + 8]
+	adox r12, rbx
+	adcx r13, r15
+	mulx r15, rbx, qword ptr [rsi + 16]
+	adox r13, rbx
+	adcx r14, r15
+	mulx r15, rbx, qword ptr [rsi + 24]
+	adox r14, rbx
+	adcx r8, r15
+	mulx r15, rbx, qword ptr [rsi + 32]
+	adox r8, rbx
+	adcx r9, r15
+	mulx r10, rbx, qword ptr [rsi + 40]
+	adox r9, rbx
+	adcx r10, rax
+	adox r10, rax
+	mov qword ptr [rdi + 24], r11
+	mov rdx, qword ptr [rcx + 32]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rsi + 0]
+	adox r12, rbx
+	adcx r13, r15
+	mulx r15, rbx, qword ptr [rsi + 8]
+	adox r13, rbx
+	adcx r14, r15
+	mulx r15, rbx, qword ptr [rsi + 16]
+	adox r14, rbx
+	adcx r8, r15
+	mulx r15, rbx, qword ptr [rsi + 24]
+	adox r8, rbx
+	adcx r9, r15
+	mulx r15, rbx, qword ptr [rsi + 32]
+	adox r9, rbx
+	adcx r10, r15
+	mulx r11, rbx, qword ptr [rsi + 40]
+	adox r10, rbx
+	adcx r11, rax
+	adox r11, rax
+	mov qword ptr [rdi + 32], r12
+	mov rdx, qword ptr [rcx + 40]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rsi + 0]
+	adox r13, rbx
+	adcx r14, r15
+	mulx r15, rbx, qword ptr [rsi + 8]
+	adox r14, rbx
+	adcx r8, r15
+	mulx r15, rbx, qword ptr [rsi + 16]
+	adox r8, rbx
+	adcx r9, r15
+	mulx r15, rbx, qword ptr [rsi + 24]
+	adox r9, rbx
+	adcx r10, r15
+	mulx r15, rbx, qword ptr [rsi + 32]
+	adox r10, rbx
+	adcx r11, r15
+	mulx r12, rbx, qword ptr [rsi + 40]
+	adox r11, rbx
+	adcx r12, rax
+	adox r12, rax
+	mov qword ptr [rdi + 40], r13
+	mov qword ptr [rdi + 48], r14
+	mov qword ptr [rdi + 56], r8
+	mov qword ptr [rdi + 64], r9
+	mov qword ptr [rdi + 72], r10
+	mov qword ptr [rdi + 80], r11
+	mov qword ptr [rdi + 88], r12
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+	.size cryfttee_bls_mul_384x384, .-cryfttee_bls_mul_384x384
+	.globl cryfttee_bls_redc_768
+	.hidden cryfttee_bls_redc_768
+	.type cryfttee_bls_redc_768, @function
+	.p2align 4
+cryfttee_bls_redc_768:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov r8, qword ptr [rsi + 0]
+	mov r9, qword ptr [rsi + 8]
+	mov r10, qword ptr [rsi + 16]
+	mov r11, qword ptr [rsi + 24]
+	mov r12, qword ptr [rsi + 32]
+	mov r13, qword ptr [rsi + 40]
+	xor r14, r14
+	mov rdx, r8
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r8, rbx
+	adox r9, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r9, rbx
+	adox r10, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r10, rbx
+	adox r11, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r11, rbx
+	adox r12, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r12, rbx
+	adox r13, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r13, rbx
+	adox r14, r15
+	adcx r14, rax
+	mov rdx, r9
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r9, rbx
+	adox r10, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r10, rbx
+	adox r11, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r11, rbx
+	adox r12, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r12, rbx
+	adox r13, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r13, rbx
+	adox r14, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r14, rbx
+	adox r8, r15
+	adcx r8, rax
+	mov rdx, r10
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r10, rbx
+	adox r11, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r11, rbx
+	adox r12, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r12, rbx
+	adox r13, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r13, rbx
+	adox r14, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r14, rbx
+	adox r8, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r8, rbx
+	adox r9, r15
+	adcx r9, rax
+	mov rdx, r11
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r11, rbx
+	adox r12, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r12, rbx
+	adox r13, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r13, rbx
+	adox r14, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r14, rbx
+	adox r8, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r8, rbx
+	adox r9, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r9, rbx
+	adox r10, r15
+	adcx r10, rax
+	mov rdx, r12
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r12, rbx
+	adox r13, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r13, rbx
+	adox r14, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r14, rbx
+	adox r8, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r8, rbx
+	adox r9, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r9, rbx
+	adox r10, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r10, rbx
+	adox r11, r15
+	adcx r11, rax
+	mov rdx, r13
+	imul rdx, qword ptr [rip + .Lbls_pinv]
+	xor eax, eax
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 0]
+	adcx r13, rbx
+	adox r14, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 8]
+	adcx r14, rbx
+	adox r8, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 16]
+	adcx r8, rbx
+	adox r9, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 24]
+	adcx r9, rbx
+	adox r10, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 32]
+	adcx r10, rbx
+	adox r11, r15
+	mulx r15, rbx, qword ptr [rip + .Lbls_p + 40]
+	adcx r11, rbx
+	adox r12, r15
+	adcx r12, rax
+	add r14, qword ptr [rsi + 48]
+	adc r8, qword ptr [rsi + 56]
+	adc r9, qword ptr [rsi + 64]
+	adc r10, qword ptr [rsi + 72]
+	adc r11, qword ptr [rsi + 80]
+	adc r12, qword ptr [rsi + 88]
+	mov rax, r14
+	mov rbx, r8
+	mov rdx, r9
+	mov r15, r10
+	mov rbp, r11
+	mov r13, r12
+	sub rax, qword ptr [rip + .Lbls_p + 0]
+	sbb rbx, qword ptr [rip + .Lbls_p + 8]
+	sbb rdx, qword ptr [rip + .Lbls_p + 16]
+	sbb r15, qword ptr [rip + .Lbls_p + 24]
+	sbb rbp, qword ptr [rip + .Lbls_p + 32]
+	sbb r13, qword ptr [rip + .Lbls_p + 40]
+	cmovc rax, r14
+	cmovc rbx, r8
+	cmovc rdx, r9
+	cmovc r15, r10
+	cmovc rbp, r11
+	cmovc r13, r12
+	mov qword ptr [rdi + 0], rax
+	mov qword ptr [rdi + 8], rbx
+	mov qword ptr [rdi + 16], rdx
+	mov qword ptr [rdi + 24], r15
+	mov qword ptr [rdi + 32], rbp
+	mov qword ptr [rdi + 40], r13
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+	.size cryfttee_bls_redc_768, .-cryfttee_bls_redc_768
 	.att_syntax prefix
 #endif
 	.section .note.GNU-stack,"",@progbits
