@@ -62,16 +62,35 @@ Result<std::vector<std::string>> FieldReader::OptionalUniqueStrings(std::string_
 
 Status ParseJsonText(std::string_view text, const std::string& file_name, const std::string& code,
                      nlohmann::json* out) {
+  // Duplicate keys are rejected: JSON libraries disagree on which one wins, so a signed manifest
+  // with two "id"s could mean different things to different readers (and tools).
+  std::vector<std::set<std::string>> seen;
+  std::string duplicate;
+  auto check_keys = [&](int /*depth*/, nlohmann::json::parse_event_t event,
+                        nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) seen.emplace_back();
+    if (event == E::object_end && !seen.empty()) seen.pop_back();
+    if (event == E::key && !seen.empty() && !seen.back().insert(parsed.get<std::string>()).second) {
+      if (duplicate.empty()) duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    *out = nlohmann::json::parse(text.begin(), text.end());
+    *out = nlohmann::json::parse(text.begin(), text.end(), check_keys);
   } catch (const nlohmann::json::parse_error& e) {
     return Status::InvalidArgument(
         code, file_name + ": not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
   } catch (const std::exception& e) {
     return Status::InvalidArgument(code, file_name + ": not valid JSON: " + e.what());
   }
-  if (!out->is_object())
+  if (!duplicate.empty()) {
+    return Status::InvalidArgument(
+        code, file_name + ": key \"" + duplicate + "\" appears twice in one object");
+  }
+  if (!out->is_object()) {
     return Status::InvalidArgument(code, file_name + ": must be a JSON object");
+  }
   return Status::Ok();
 }
 

@@ -13,7 +13,8 @@ namespace cryfttee::modules {
 namespace {
 
 // Exports every ABI v1 module must have, whatever its capabilities.
-constexpr const char* kRequiredExports[] = {"memory", "cryfttee_abi_version", "cryfttee_alloc"};
+constexpr const char* kRequiredExports[] = {"memory", "cryfttee_abi_version", "cryfttee_alloc",
+                                            "cryfttee_free"};
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();

@@ -21,6 +21,7 @@
 
 #include "core/status.h"
 #include "modules/engine.h"
+#include "modules/host_functions_base.h"
 #include "modules/verifier.h"
 #include "runtime/attestation.h"
 
@@ -103,8 +104,9 @@ struct RegistryConfig {
   std::string cryfttee_version = CRYFTTEE_VERSION;
   modules::Limits limits;
   // Every host function the daemon offers (name, grant, implementation). Modules receive the
-  // subset they import, declared in module.json and allowed to their publisher.
-  std::function<std::vector<modules::HostFunction>()> host_functions;
+  // subset they import, declared in module.json and allowed to their publisher. The daemon adds
+  // the key-vault and HTTP functions to the base set.
+  std::function<std::vector<modules::HostFunction>()> host_functions = modules::BaseHostFunctions;
 };
 
 // A module resolved for one call; holds the snapshot so the module outlives a reload.

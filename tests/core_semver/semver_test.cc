@@ -37,7 +37,9 @@ TEST(SemVer, RejectsMalformed) {
         "1..3",       "a.b.c",    "1.2.3-+x"}) {
     auto r = SemVer::Parse(bad);
     EXPECT_FALSE(r.ok()) << "accepted \"" << bad << "\"";
-    if (!r.ok()) EXPECT_EQ(r.status().code(), "invalid_semver");
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), "invalid_semver");
+    }
   }
 }
 
@@ -57,9 +59,9 @@ TEST(SemVer, SpecPrecedenceChain) {
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < n; ++j) {
       auto c = V(chain[i]) <=> V(chain[j]);
-      if (i < j) EXPECT_TRUE(c < 0) << chain[i] << " < " << chain[j];
-      if (i == j) EXPECT_TRUE(c == 0) << chain[i];
-      if (i > j) EXPECT_TRUE(c > 0) << chain[i] << " > " << chain[j];
+      EXPECT_EQ(c < 0, i < j) << chain[i] << " vs " << chain[j];
+      EXPECT_EQ(c == 0, i == j) << chain[i] << " vs " << chain[j];
+      EXPECT_EQ(c > 0, i > j) << chain[i] << " vs " << chain[j];
     }
   }
 }
