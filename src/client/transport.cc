@@ -16,10 +16,12 @@ using local = asio::local::stream_protocol;
 
 struct Transport::TlsState {
   asio::ssl::context ctx{asio::ssl::context::tls_client};
+  Status config_error;  // a CA file or client key that could not be loaded
 };
 
 namespace {
 
+// Failures while connecting mean the daemon is not there (yet): "unavailable", retryable.
 Status Classify(const boost::system::error_code& ec, const std::string& what) {
   if (ec == beast::error::timeout) {
     return Status::Error(StatusCategory::kUnavailable, "timeout", what + ": timed out");
@@ -35,6 +37,18 @@ Status Classify(const boost::system::error_code& ec, const std::string& what) {
     return Status::Error(StatusCategory::kUnavailable, "tls_error", what + ": " + ec.message());
   }
   return Status::Unavailable("unavailable", what + ": " + ec.message());
+}
+
+// Failures after the request went out: the daemon may have acted on it, so these are
+// "connection_lost", which the retry policy does not retry.
+Status ClassifyExchange(const boost::system::error_code& ec, const std::string& what) {
+  if (ec == beast::error::timeout) {
+    return Status::Error(StatusCategory::kUnavailable, "timeout", what + ": timed out");
+  }
+  if (ec.category() == asio::error::get_ssl_category()) {
+    return Status::Error(StatusCategory::kUnavailable, "tls_error", what + ": " + ec.message());
+  }
+  return Status::Error(StatusCategory::kUnavailable, "connection_lost", what + ": " + ec.message());
 }
 
 Result<std::pair<std::string, std::string>> SplitHostPort(const std::string& addr) {
@@ -76,7 +90,7 @@ Result<RawResponse> Exchange(asio::io_context& ioc, Stream& stream, const std::s
   });
   ioc.restart();
   ioc.run();
-  if (result) return Classify(result, method + " " + target);
+  if (result) return ClassifyExchange(result, method + " " + target);
   RawResponse out;
   out.status = static_cast<int>(parser.get().result_int());
   out.body = parser.get().body();
@@ -90,14 +104,24 @@ Transport::Transport(TransportOptions options) : options_(std::move(options)) {
     tls_ = std::make_unique<TlsState>();
     SSL_CTX_set_min_proto_version(tls_->ctx.native_handle(), TLS1_2_VERSION);
     boost::system::error_code ec;
+    auto fail = [&](const std::string& what) {
+      if (ec && tls_->config_error.ok()) {
+        tls_->config_error =
+            Status::InvalidArgument("tls_config_error", what + ": " + ec.message());
+      }
+    };
     if (!options_.ca_file.empty()) {
       tls_->ctx.load_verify_file(options_.ca_file, ec);
+      fail("CA file " + options_.ca_file);
     } else {
       tls_->ctx.set_default_verify_paths(ec);
+      fail("system CA store");
     }
-    if (!options_.client_cert.empty()) {
+    if (!options_.client_cert.empty() || !options_.client_key.empty()) {
       tls_->ctx.use_certificate_chain_file(options_.client_cert, ec);
+      fail("client certificate " + options_.client_cert);
       tls_->ctx.use_private_key_file(options_.client_key, asio::ssl::context::pem, ec);
+      fail("client key " + options_.client_key);
     }
     tls_->ctx.set_verify_mode(options_.insecure_skip_verify ? asio::ssl::verify_none
                                                             : asio::ssl::verify_peer);
@@ -112,6 +136,11 @@ std::string Transport::Endpoint() const {
 
 Result<RawResponse> Transport::Request(const std::string& method, const std::string& target,
                                        const std::string& body) {
+  if (options_.transport != "uds" && options_.transport != "http" &&
+      options_.transport != "https") {
+    return Status::InvalidArgument(
+        "invalid_transport", "transport must be uds, http or https, not " + options_.transport);
+  }
   asio::io_context ioc;
   boost::system::error_code ec;
   if (options_.transport == "uds") {
@@ -131,12 +160,14 @@ Result<RawResponse> Transport::Request(const std::string& method, const std::str
   if (options_.transport == "http") {
     beast::tcp_stream stream(ioc);
     stream.expires_after(options_.timeout);
-    stream.async_connect(endpoints, [&](boost::system::error_code e, const tcp::endpoint&) { ec = e; });
+    stream.async_connect(endpoints,
+                         [&](boost::system::error_code e, const tcp::endpoint&) { ec = e; });
     ioc.run();
     if (ec) return Classify(ec, "connect " + options_.http_addr);
     return Exchange(ioc, stream, method, target, options_.http_addr, body, options_.timeout);
   }
 
+  if (!tls_->config_error.ok()) return tls_->config_error;
   beast::ssl_stream<beast::tcp_stream> stream(ioc, tls_->ctx);
   SSL_set_tlsext_host_name(stream.native_handle(), host_port.first.c_str());
   if (!options_.insecure_skip_verify) {

@@ -34,8 +34,10 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // Codes: "unavailable" (socket missing, connection refused/reset), "timeout", "tls_error",
-  // "invalid_address", "bad_response". An HTTP error status is NOT a failure here.
+  // Codes: "unavailable" (while connecting: socket missing, connection refused/reset),
+  // "connection_lost" (after the request was sent: the daemon may have acted on it), "timeout",
+  // "tls_error", "tls_config_error" (CA file or client key unusable), "invalid_address".
+  // An HTTP error status is NOT a failure here.
   Result<RawResponse> Request(const std::string& method, const std::string& target,
                               const std::string& body = "");
 

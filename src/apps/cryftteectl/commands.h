@@ -11,7 +11,9 @@ namespace cryfttee::ctl {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitAttestationMismatch = 3;
+inline constexpr int kExitAttestationMismatch = 3;  // also: launch refused an unverified binary
+inline constexpr int kExitKeyLost = 4;              // init-node: a saved key is gone from cryfttee
+inline constexpr int kExitKeyMismatch = 5;          // init-node: cryfttee holds other keys only
 
 struct CtlContext {
   // How to reach the daemon (filled from flags and CRYFTTEE_* env before callbacks run).
@@ -22,14 +24,16 @@ struct CtlContext {
   std::string client_cert;
   std::string client_key;
   double timeout_seconds = 30;
+  bool retry = false;  // --retry: the seed's backoff (100 ms doubling to 5 s, 10 attempts)
   bool json = false;
   int exit_code = kExitOk;
 };
 
-void RegisterRuntimeCommands(CLI::App& app, CtlContext& ctx);  // status, attestation, heartbeat, connection
-void RegisterBlsCommands(CLI::App& app, CtlContext& ctx);      // bls ...
-void RegisterModuleCommands(CLI::App& app, CtlContext& ctx);   // module keygen|sign|verify
-void RegisterKeyCommands(CLI::App& app, CtlContext& ctx);      // keys ..., sign bls|tls, panels
-void RegisterNodeCommands(CLI::App& app, CtlContext& ctx);     // launch, init-node
+void RegisterRuntimeCommands(CLI::App& app,
+                             CtlContext& ctx);  // status, attestation, heartbeat, connection
+void RegisterBlsCommands(CLI::App& app, CtlContext& ctx);     // bls ...
+void RegisterModuleCommands(CLI::App& app, CtlContext& ctx);  // module keygen|sign|verify
+void RegisterKeyCommands(CLI::App& app, CtlContext& ctx);     // keys ..., sign bls|tls, panels
+void RegisterNodeCommands(CLI::App& app, CtlContext& ctx);    // launch, init-node
 
 }  // namespace cryfttee::ctl

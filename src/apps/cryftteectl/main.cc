@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("--client-key", ctx.client_key, "https: client private key");
   app.add_option("--timeout", ctx.timeout_seconds, "seconds allowed per request")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--retry", ctx.retry,
+               "retry while the daemon is unreachable or answers 503 (100 ms doubling to 5 s, "
+               "10 attempts)");
   app.add_flag("--json", ctx.json, "print JSON instead of human-readable text");
 
   RegisterRuntimeCommands(app, ctx);

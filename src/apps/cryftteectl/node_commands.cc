@@ -1,8 +1,10 @@
-#include "apps/cryftteectl/commands.h"
+#include "apps/cryftteectl/node_commands.h"
 
 namespace cryfttee::ctl {
 
-// Command group not built yet; registered so main.cc can list every group.
-void RegisterNodeCommands(CLI::App& /*app*/, CtlContext& /*ctx*/) {}
+void RegisterNodeCommands(CLI::App& app, CtlContext& ctx) {
+  RegisterLaunchCommand(app, ctx);
+  RegisterInitNodeCommand(app, ctx);
+}
 
 }  // namespace cryfttee::ctl

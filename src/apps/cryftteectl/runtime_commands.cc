@@ -1,6 +1,8 @@
 // status, attestation, heartbeat, connection: read-only views of a running daemon, and the
 // node's heartbeat.
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -32,7 +34,8 @@ int Status_(CtlContext& ctx) {
   std::cout << "cryfttee " << Str(s, "cryfttee_version") << ", up " << Str(s, "uptime_seconds")
             << " s\n";
   std::cout << "ready:        " << (s.value("ready", false) ? "yes" : "no");
-  if (s.contains("reason") && !s.value("ready", false)) std::cout << " (" << Str(s, "reason") << ")";
+  if (s.contains("reason") && !s.value("ready", false))
+    std::cout << " (" << Str(s, "reason") << ")";
   std::cout << "\n";
   if (s.contains("modules")) {
     std::cout << "modules:      " << s["modules"].size() << "\n";
@@ -124,47 +127,92 @@ int Attestation(CtlContext& ctx, const std::string& expect_hash, const std::stri
   return kExitOk;
 }
 
-int SendHeartbeat(CtlContext& ctx, const std::string& node_id, const std::string& version,
-                  int64_t* latency_ms, Json* answer) {
-  Json body = {{"cryftgo_version", version}, {"node_id", node_id}, {"timestamp", NowUnixMillis()}};
-  int64_t start = MonotonicMillis();
-  auto resp = CallDaemon(ctx, "POST", "/v1/runtime/heartbeat", &body);
-  *latency_ms = MonotonicMillis() - start;
-  if (!resp.ok()) {
-    std::cerr << "heartbeat failed: " << resp.status().code() << ": " << resp.status().message()
-              << "\n";
-    return kExitError;
-  }
-  *answer = *resp;
-  return resp->value("acknowledged", false) ? kExitOk : kExitError;
-}
+volatile std::sig_atomic_t g_stop_heartbeats = 0;
+void StopHeartbeats(int) { g_stop_heartbeats = 1; }
 
-// One heartbeat, or a loop with --every that keeps going across daemon restarts and reports
-// latency and failures per beat.
+// One heartbeat, or with --every a loop that survives daemon restarts: each beat is a fresh
+// connection and a single attempt (the loop is the retry), and every beat reports its latency
+// or its failure. SIGINT/SIGTERM end the loop after printing a summary. Exit 0 when the last
+// beat was acknowledged, 1 otherwise.
 int Heartbeat(CtlContext& ctx, const std::string& node_id, const std::string& version,
               double every_seconds, int64_t count) {
-  int64_t sent = 0, failures = 0;
-  int rc = kExitOk;
-  do {
-    int64_t latency = 0;
-    Json answer;
-    rc = SendHeartbeat(ctx, node_id, version, &latency, &answer);
+  client::ClientOptions options = ClientOptionsFor(ctx);
+  if (every_seconds > 0) options.retry = client::RetryPolicy::None();
+  client::CryftteeClient api(options);
+  if (every_seconds > 0) {
+    std::signal(SIGINT, StopHeartbeats);
+    std::signal(SIGTERM, StopHeartbeats);
+  }
+  int64_t sent = 0, failures = 0, consecutive = 0, total_latency = 0, max_latency = 0;
+  bool last_ok = false;
+  while (!g_stop_heartbeats) {
+    client::HeartbeatRequest req;
+    req.node_id = node_id;
+    req.cryftgo_version = version;
+    int64_t start = MonotonicMillis();
+    auto ack = api.Heartbeat(req);
+    int64_t latency = ack.ok() ? ack->round_trip_ms : MonotonicMillis() - start;
     ++sent;
-    if (rc != kExitOk) ++failures;
+    last_ok = ack.ok();
+    int64_t failed_before = consecutive;
+    if (ack.ok()) {
+      consecutive = 0;
+      total_latency += latency;
+      max_latency = std::max(max_latency, latency);
+    } else {
+      ++failures;
+      ++consecutive;
+    }
     if (ctx.json) {
-      Json line = {{"ok", rc == kExitOk},     {"latency_ms", latency}, {"sent", sent},
-                   {"failures", failures}};
-      if (rc == kExitOk) line["signer_ready"] = answer.value("signer_ready", false);
+      Json line = {{"ok", ack.ok()},
+                   {"latency_ms", latency},
+                   {"sent", sent},
+                   {"failures", failures},
+                   {"consecutive_failures", consecutive}};
+      if (ack.ok()) {
+        line["signer_ready"] = ack->signer_ready;
+        line["cryfttee_version"] = ack->cryfttee_version;
+        if (failed_before > 0) line["recovered_after"] = failed_before;
+      } else {
+        line["error"] = ack.status().code();
+        line["message"] = ack.status().message();
+      }
       std::cout << line.dump() << std::endl;
-    } else if (rc == kExitOk) {
+    } else if (ack.ok()) {
+      if (failed_before > 0) {
+        std::cout << "daemon is back after " << failed_before << " failed heartbeat(s)"
+                  << std::endl;
+      }
       std::cout << "heartbeat acknowledged in " << latency << " ms (signer "
-                << (answer.value("signer_ready", false) ? "ready" : "not ready") << ")"
-                << std::endl;
+                << (ack->signer_ready ? "ready" : "not ready") << ")" << std::endl;
+    } else {
+      std::cout << "heartbeat failed after " << latency << " ms: " << ack.status().code() << ": "
+                << ack.status().message() << " (" << consecutive << " in a row)" << std::endl;
     }
     if (every_seconds <= 0 || (count > 0 && sent >= count)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(every_seconds * 1000)));
-  } while (true);
-  return every_seconds > 0 ? (failures == sent ? kExitError : kExitOk) : rc;
+    int64_t until = MonotonicMillis() + static_cast<int64_t>(every_seconds * 1000);
+    while (!g_stop_heartbeats && MonotonicMillis() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::min<int64_t>(50, std::max<int64_t>(1, until - MonotonicMillis()))));
+    }
+  }
+  if (every_seconds > 0) {
+    int64_t ok = sent - failures;
+    if (ctx.json) {
+      std::cout << Json{{"summary", true},
+                        {"sent", sent},
+                        {"failures", failures},
+                        {"avg_latency_ms", ok > 0 ? total_latency / ok : 0},
+                        {"max_latency_ms", max_latency}}
+                       .dump()
+                << std::endl;
+    } else {
+      std::cout << sent << " heartbeat(s), " << failures << " failed, latency avg "
+                << (ok > 0 ? total_latency / ok : 0) << " ms, max " << max_latency << " ms"
+                << std::endl;
+    }
+  }
+  return last_ok ? kExitOk : kExitError;
 }
 
 int Connection(CtlContext& ctx) {
@@ -181,8 +229,8 @@ int Connection(CtlContext& ctx) {
             << Str(c, "latency_ms") << " ms)\n"
             << "node:           " << Str(c, "cryftgo_node_id") << " " << Str(c, "cryftgo_version")
             << "\n"
-            << "requests:       " << Str(c, "request_count") << " (errors "
-            << Str(c, "error_count") << ")\n";
+            << "requests:       " << Str(c, "request_count") << " (errors " << Str(c, "error_count")
+            << ")\n";
   if (!Str(c, "last_error").empty()) {
     std::cout << "last error:     " << Str(c, "last_error") << " at " << Str(c, "last_error_time")
               << "\n";
@@ -196,10 +244,14 @@ bool ParseDuration(const std::string& text, double* seconds) {
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
   std::string unit(end);
-  if (unit.empty() || unit == "s") *seconds = v;
-  else if (unit == "ms") *seconds = v / 1000;
-  else if (unit == "m") *seconds = v * 60;
-  else return false;
+  if (unit.empty() || unit == "s")
+    *seconds = v;
+  else if (unit == "ms")
+    *seconds = v / 1000;
+  else if (unit == "m")
+    *seconds = v * 60;
+  else
+    return false;
   return *seconds > 0;
 }
 

@@ -1,0 +1,281 @@
+#include "client/api_types.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cryfttee::client {
+namespace {
+
+// Reads optional fields of one JSON object. A present field of the wrong type is remembered
+// as an error instead of throwing, so a misbehaving daemon gives "bad_response", not a crash.
+class FieldReader {
+ public:
+  FieldReader(const Json& j, std::string what) : j_(j), what_(std::move(what)) {
+    if (!j_.is_object()) Fail("", "an object");
+  }
+
+  std::string Str(const char* key) {
+    const Json* v = Find(key);
+    if (!v) return "";
+    if (!v->is_string()) return Fail(key, "a string"), "";
+    return v->get<std::string>();
+  }
+  bool Bool(const char* key, bool fallback = false) {
+    const Json* v = Find(key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) return Fail(key, "a boolean"), fallback;
+    return v->get<bool>();
+  }
+  int64_t Int(const char* key) {
+    const Json* v = Find(key);
+    if (!v) return 0;
+    if (!v->is_number_integer()) return Fail(key, "an integer"), 0;
+    return v->get<int64_t>();
+  }
+  std::vector<std::string> StrList(const char* key) {
+    std::vector<std::string> out;
+    const Json* v = Find(key);
+    if (!v) return out;
+    if (!v->is_array()) return Fail(key, "an array of strings"), out;
+    for (const Json& e : *v) {
+      if (!e.is_string()) return Fail(key, "an array of strings"), out;
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+  std::map<std::string, std::string> StrMap(const char* key) {
+    std::map<std::string, std::string> out;
+    const Json* v = Find(key);
+    if (!v) return out;
+    if (!v->is_object()) return Fail(key, "an object of strings"), out;
+    for (const auto& [k, e] : v->items()) {
+      if (!e.is_string()) return Fail(key, "an object of strings"), out;
+      out[k] = e.get<std::string>();
+    }
+    return out;
+  }
+  // Null and absent read as "absent".
+  const Json* Find(const char* key) const {
+    if (!j_.is_object()) return nullptr;
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  void Fail(const std::string& key, const std::string& expected) {
+    if (!error_.ok()) return;
+    error_ = Status::Error(
+        StatusCategory::kUpstream, "bad_response",
+        what_ + (key.empty() ? "" : " field \"" + key + "\"") + " is not " + expected);
+  }
+  const Status& error() const { return error_; }
+
+ private:
+  const Json& j_;
+  std::string what_;
+  Status error_;
+};
+
+KeyInfo ReadKeyInfo(const Json& j, FieldReader& parent) {
+  KeyInfo k;
+  FieldReader r(j, "status keys entry");
+  k.available = r.Bool("available");
+  k.public_key = r.Str("public_key");
+  k.key_handle = r.Str("key_handle");
+  if (!r.error().ok()) parent.Fail("keys", "an object of {available, public_key, key_handle}");
+  return k;
+}
+
+}  // namespace
+
+bool ModuleStatus::HasCapability(const std::string& name) const {
+  return std::find(capabilities.begin(), capabilities.end(), name) != capabilities.end();
+}
+
+const ModuleStatus* StakingStatus::SignerModule() const {
+  for (const ModuleStatus& m : modules) {
+    if (m.loaded && m.enabled && m.HasCapability("bls_sign")) return &m;
+  }
+  return nullptr;
+}
+
+Result<Attestation> ParseAttestation(const Json& j) {
+  FieldReader r(j, "attestation");
+  Attestation a;
+  a.core_binary_hash = r.Str("core_binary_hash");
+  a.binary_hash_source = r.Str("binary_hash_source");
+  a.manifest_hash = r.Str("manifest_hash");
+  a.module_hashes = r.StrMap("module_hashes");
+  a.loaded_modules = r.StrList("loaded_modules");
+  a.cryfttee_version = r.Str("cryfttee_version");
+  a.timestamp = r.Str("timestamp");
+  a.nonce = r.Str("nonce");
+  a.nonce_binding = r.Str("nonce_binding");
+  if (!r.error().ok()) return r.error();
+  if (a.core_binary_hash.empty()) r.Fail("core_binary_hash", "present");
+  if (!r.error().ok()) return r.error();
+  a.raw = j;
+  return a;
+}
+
+Result<HeartbeatAck> ParseHeartbeatAck(const Json& j) {
+  FieldReader r(j, "heartbeat answer");
+  HeartbeatAck h;
+  h.acknowledged = r.Bool("acknowledged");
+  h.cryfttee_version = r.Str("cryfttee_version");
+  h.signer_ready = r.Bool("signer_ready");
+  h.timestamp_ms = r.Int("timestamp");
+  if (!r.error().ok()) return r.error();
+  h.raw = j;
+  return h;
+}
+
+Result<ConnectionStatus> ParseConnectionStatus(const Json& j) {
+  FieldReader r(j, "connection status");
+  ConnectionStatus c;
+  c.connected = r.Bool("connected");
+  c.transport = r.Str("transport");
+  c.endpoint = r.Str("endpoint");
+  c.last_seen = r.Str("last_seen");
+  c.last_heartbeat = r.Str("last_heartbeat");
+  c.latency_ms = r.Int("latency_ms");
+  c.cryftgo_version = r.Str("cryftgo_version");
+  c.cryftgo_node_id = r.Str("cryftgo_node_id");
+  c.request_count = r.Int("request_count");
+  c.error_count = r.Int("error_count");
+  c.heartbeat_count = r.Int("heartbeat_count");
+  c.last_error = r.Str("last_error");
+  c.signer_ready = r.Bool("signer_ready");
+  c.signer_module_id = r.Str("signer_module_id");
+  if (!r.error().ok()) return r.error();
+  c.raw = j;
+  return c;
+}
+
+Result<StakingStatus> ParseStakingStatus(const Json& j) {
+  FieldReader r(j, "staking status");
+  StakingStatus s;
+  s.cryfttee_version = r.Str("cryfttee_version");
+  s.uptime_seconds = r.Int("uptime_seconds");
+  s.ready = r.Bool("ready");
+  s.reason = r.Str("reason");
+  if (const Json* mods = r.Find("modules")) {
+    if (!mods->is_array()) {
+      r.Fail("modules", "an array");
+    } else {
+      for (const Json& mj : *mods) {
+        FieldReader m(mj, "module status");
+        ModuleStatus ms;
+        ms.id = m.Str("id");
+        ms.version = m.Str("version");
+        ms.loaded = m.Bool("loaded");
+        // The integration seed requires "enabled"; a daemon that does not report it has no
+        // notion of disabled modules, so absent means enabled.
+        ms.enabled = m.Bool("enabled", true);
+        ms.capabilities = m.StrList("capabilities");
+        if (!m.error().ok()) return m.error();
+        s.modules.push_back(std::move(ms));
+      }
+    }
+  }
+  s.defaults = r.StrMap("defaults");
+  if (const Json* keys = r.Find("keys")) {
+    if (!keys->is_object()) {
+      r.Fail("keys", "an object");
+    } else {
+      if (keys->contains("bls") && !(*keys)["bls"].is_null())
+        s.bls_key = ReadKeyInfo((*keys)["bls"], r);
+      if (keys->contains("tls") && !(*keys)["tls"].is_null())
+        s.tls_key = ReadKeyInfo((*keys)["tls"], r);
+    }
+  }
+  s.bls_pubkeys = r.StrList("bls_pubkeys");
+  s.tls_pubkeys = r.StrList("tls_pubkeys");
+  s.capabilities = r.StrList("capabilities");
+  s.module_version = r.Str("module_version");
+  s.web3signer_url = r.Str("web3signer_url");
+  s.web3signer_connected = r.Bool("web3signer_connected");
+  if (!r.error().ok()) return r.error();
+  s.raw = j;
+  return s;
+}
+
+Result<RegisterResult> ParseRegisterResult(const Json& j) {
+  FieldReader r(j, "register answer");
+  RegisterResult out;
+  out.public_key = r.Str("public_key");
+  if (out.public_key.empty()) out.public_key = r.Str("pubkey");  // the attestation seed's name
+  out.key_handle = r.Str("key_handle");
+  out.key_type = r.Str("key_type");
+  out.certificate = r.Str("certificate");
+  out.node_id = r.Str("node_id");
+  if (!r.error().ok()) return r.error();
+  if (out.public_key.empty()) r.Fail("public_key", "present");
+  if (!r.error().ok()) return r.error();
+  out.raw = j;
+  return out;
+}
+
+Result<SignResult> ParseSignResult(const Json& j) {
+  FieldReader r(j, "sign answer");
+  // signature_hex ("0x…") is unambiguous; "signature" is hex when the key was named by handle
+  // (which this client always does when it has a handle) and base64 when named by pubkey.
+  std::string hex = r.Str("signature_hex");
+  std::string sig = r.Str("signature");
+  if (!r.error().ok()) return r.error();
+  SignResult out;
+  if (!hex.empty()) {
+    auto b = HexDecode(hex);
+    if (!b.ok())
+      return Status::Error(StatusCategory::kUpstream, "bad_response", "signature_hex is not hex");
+    out.signature = std::move(*b);
+  } else if (!sig.empty()) {
+    auto b = HexDecode(sig);
+    if (!b.ok()) b = Base64Decode(sig);
+    if (!b.ok()) {
+      return Status::Error(StatusCategory::kUpstream, "bad_response",
+                           "signature is neither hex nor base64");
+    }
+    out.signature = std::move(*b);
+  } else {
+    return Status::Error(StatusCategory::kUpstream, "bad_response", "sign answer has no signature");
+  }
+  out.raw = j;
+  return out;
+}
+
+Result<StatusPanel> ParseStatusPanel(const Json& j) {
+  FieldReader r(j, "status panel");
+  StatusPanel p;
+  // The daemon may wrap the module's panel as {"module_id", "panel": {...}}; accept both.
+  const Json& body =
+      j.is_object() && j.contains("panel") && j["panel"].is_object() ? j["panel"] : j;
+  FieldReader b(body, "status panel");
+  p.module_id = r.Str("module_id");
+  if (p.module_id.empty()) p.module_id = b.Str("module_id");
+  p.module_version = b.Str("module_version");
+  p.title = b.Str("title");
+  if (const Json* sections = b.Find("sections")) {
+    if (!sections->is_array())
+      b.Fail("sections", "an array");
+    else
+      p.sections = *sections;
+  }
+  if (!r.error().ok()) return r.error();
+  if (!b.error().ok()) return b.error();
+  p.raw = j;
+  return p;
+}
+
+std::string NormalizePublicKey(const std::string& text) {
+  std::string s = text;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t start = 0;
+  while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
+  s = s.substr(start);
+  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
+  if (s.empty()) return "";
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "0x" + s;
+}
+
+}  // namespace cryfttee::client
