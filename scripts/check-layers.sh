@@ -2,8 +2,9 @@
 # Fails when a source file includes a header from a layer above its own (docs/architecture.md),
 # when the client library reaches into the daemon, or when wabt headers leak out of the one
 # engine translation unit.
+# Usage: check-layers.sh [ROOT]   (ROOT defaults to the repository; tests point it elsewhere)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${1:-$(dirname "$0")/..}"
 
 rank() {
   case "$1" in

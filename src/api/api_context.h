@@ -6,8 +6,12 @@
 #include <functional>
 #include <string>
 
+#include <memory>
+
+#include "keys/vault.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
+#include "runtime/module_registry.h"
 
 namespace cryfttee::api {
 
@@ -16,8 +20,8 @@ struct ApiContext {
   runtime::BinaryIdentity binary;
   int64_t started_monotonic_ms = 0;
   std::string web3signer_url;
-  // The module system's share of attestation (manifest and module hashes, loaded modules).
-  std::function<runtime::ModuleAttestation()> module_attestation;
+  runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
+  std::shared_ptr<keys::KeyVault> vault;        // the embedded key vault (may be null)
 };
 
 }  // namespace cryfttee::api

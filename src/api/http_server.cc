@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -15,7 +16,6 @@
 #include <cstring>
 #include <mutex>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <vector>
 
@@ -52,8 +52,8 @@ Result<tcp::endpoint> ParseHostPort(const std::string& address) {
   boost::system::error_code ec;
   auto ip = asio::ip::make_address(host, ec);
   if (ec) return Status::InvalidArgument("invalid_address", "not an IP address: " + host);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
     return Status::InvalidArgument("invalid_address", "invalid port in " + address);
   }
   return tcp::endpoint(ip, static_cast<unsigned short>(std::stoi(port)));
@@ -75,7 +75,10 @@ bool UnixSocketIsLive(const std::string& path) {
 
 struct HttpServer::Impl : SessionRegistry {
   explicit Impl(ServerOptions o)
-      : options(std::move(o)), control(asio::make_strand(ioc)), signals(control), deadline(control) {}
+      : options(std::move(o)),
+        control(asio::make_strand(ioc)),
+        signals(control),
+        deadline(control) {}
 
   ServerOptions options;
   asio::io_context ioc;
@@ -114,16 +117,16 @@ struct HttpServer::Impl : SessionRegistry {
 
   template <class Acceptor, class MakeSession>
   void Accept(Acceptor* acceptor, MakeSession make) {
-    acceptor->async_accept(asio::make_strand(ioc), [this, acceptor, make](
-                                                       boost::system::error_code ec, auto socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted || stopping) return;
-        spdlog::warn("accept failed: {}", ec.message());
-      } else {
-        make(std::move(socket));
-      }
-      if (!stopping) Accept(acceptor, make);
-    });
+    acceptor->async_accept(asio::make_strand(ioc),
+                           [this, acceptor, make](boost::system::error_code ec, auto socket) {
+                             if (ec) {
+                               if (ec == asio::error::operation_aborted || stopping) return;
+                               spdlog::warn("accept failed: {}", ec.message());
+                             } else {
+                               make(std::move(socket));
+                             }
+                             if (!stopping) Accept(acceptor, make);
+                           });
   }
 
   void BeginShutdown() {
@@ -168,22 +171,22 @@ HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std
 
 HttpServer::~HttpServer() {
   for (const auto& [path, inode] : impl_->unix_paths) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && st.st_ino == inode) ::unlink(path.c_str());
   }
 }
 
 Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return Status::InvalidArgument("invalid_socket_path",
-                                   "socket path is empty or longer than " +
-                                       std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
+    return Status::InvalidArgument(
+        "invalid_socket_path", "socket path is empty or longer than " +
+                                   std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
   }
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
-      return Status::FailedPrecondition("socket_path_occupied",
-                                        path + " exists and is not a socket; refusing to replace it");
+      return Status::FailedPrecondition(
+          "socket_path_occupied", path + " exists and is not a socket; refusing to replace it");
     }
     if (UnixSocketIsLive(path)) {
       return Status::FailedPrecondition(
@@ -233,8 +236,8 @@ Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
   impl_->Accept(raw, [impl, spec](tcp::socket socket) {
-    StartSession(
-        std::make_shared<PlainSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), spec, *impl));
+    StartSession(std::make_shared<PlainSession<beast::tcp_stream>>(
+        beast::tcp_stream(std::move(socket)), spec, *impl));
   });
   return Status::Ok();
 }
@@ -258,8 +261,9 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
   if (!tls.client_ca_file.empty()) {
     ctx->load_verify_file(tls.client_ca_file, ec);
     if (ec) {
-      return Status::InvalidArgument("invalid_tls_client_ca", "cannot load --tls-client-ca " +
-                                                                  tls.client_ca_file + ": " + ec.message());
+      return Status::InvalidArgument(
+          "invalid_tls_client_ca",
+          "cannot load --tls-client-ca " + tls.client_ca_file + ": " + ec.message());
     }
     ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
   }

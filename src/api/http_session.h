@@ -7,6 +7,7 @@
 // response is written; shutdown closes idle sessions and lets busy ones finish.
 #pragma once
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -15,7 +16,6 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <string>
 
 #include "api/http_server.h"
@@ -109,14 +109,15 @@ class HttpSessionBase : public SessionBase {
     if (registry_.Stopping()) return self().Close();
     auto& lowest = boost::beast::get_lowest_layer(self().Stream());
     lowest.expires_after(registry_.Options().idle_timeout);
-    self().Stream().async_read_some(
-        buffer_.prepare(4096), [s = shared()](boost::system::error_code ec, size_t n) {
-          if (ec) return s->self().Close();
-          // From its first byte on, a request counts as in flight: shutdown lets it finish.
-          s->busy_ = true;
-          s->buffer_.commit(n);
-          s->ReadRequest();
-        });
+    self().Stream().async_read_some(buffer_.prepare(4096),
+                                    [s = shared()](boost::system::error_code ec, size_t n) {
+                                      if (ec) return s->self().Close();
+                                      // From its first byte on, a request counts as in flight:
+                                      // shutdown lets it finish.
+                                      s->busy_ = true;
+                                      s->buffer_.commit(n);
+                                      s->ReadRequest();
+                                    });
   }
 
   void ReadRequest() {
@@ -124,10 +125,9 @@ class HttpSessionBase : public SessionBase {
     parser_->body_limit(registry_.Options().body_limit);
     parser_->header_limit(static_cast<uint32_t>(registry_.Options().header_limit));
     boost::beast::get_lowest_layer(self().Stream()).expires_after(registry_.Options().read_timeout);
-    boost::beast::http::async_read(self().Stream(), buffer_, *parser_,
-                                   [s = shared()](boost::system::error_code ec, size_t) {
-                                     s->OnRead(ec);
-                                   });
+    boost::beast::http::async_read(
+        self().Stream(), buffer_, *parser_,
+        [s = shared()](boost::system::error_code ec, size_t) { s->OnRead(ec); });
   }
 
   void OnRead(boost::system::error_code ec) {
@@ -147,8 +147,9 @@ class HttpSessionBase : public SessionBase {
     }
     if (ec) {
       if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-        return Reply(ErrorResponse(400, "bad_http_request", "malformed HTTP request: " + ec.message()),
-                     11, false, false);
+        return Reply(
+            ErrorResponse(400, "bad_http_request", "malformed HTTP request: " + ec.message()), 11,
+            false, false);
       }
       return self().Close();
     }
@@ -169,8 +170,8 @@ class HttpSessionBase : public SessionBase {
   void Reply(HttpResponse response, unsigned version, bool keep_alive, bool head) {
     busy_ = true;
     keep_alive = keep_alive && !registry_.Stopping();
-    auto msg = std::make_shared<Response>(
-        detail::ToBeastResponse(response, version, keep_alive, head));
+    auto msg =
+        std::make_shared<Response>(detail::ToBeastResponse(response, version, keep_alive, head));
     boost::beast::get_lowest_layer(self().Stream()).expires_after(registry_.Options().read_timeout);
     boost::beast::http::async_write(
         self().Stream(), *msg,

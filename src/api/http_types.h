@@ -13,7 +13,7 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path without the query string
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;      // lower-case names
   std::map<std::string, std::string> path_params;  // filled by the router from "{name}" segments
   std::string body;
   std::string listener;  // "api" or "kiosk": which listener received it

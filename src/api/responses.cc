@@ -4,16 +4,26 @@ namespace cryfttee::api {
 
 int HttpStatusFor(StatusCategory category) {
   switch (category) {
-    case StatusCategory::kOk: return 200;
-    case StatusCategory::kInvalidArgument: return 400;
-    case StatusCategory::kNotFound: return 404;
-    case StatusCategory::kAlreadyExists: return 409;
-    case StatusCategory::kPermissionDenied: return 403;
-    case StatusCategory::kFailedPrecondition: return 409;
-    case StatusCategory::kUnavailable: return 503;
-    case StatusCategory::kUpstream: return 502;
-    case StatusCategory::kTooLarge: return 413;
-    case StatusCategory::kInternal: return 500;
+    case StatusCategory::kOk:
+      return 200;
+    case StatusCategory::kInvalidArgument:
+      return 400;
+    case StatusCategory::kNotFound:
+      return 404;
+    case StatusCategory::kAlreadyExists:
+      return 409;
+    case StatusCategory::kPermissionDenied:
+      return 403;
+    case StatusCategory::kFailedPrecondition:
+      return 409;
+    case StatusCategory::kUnavailable:
+      return 503;
+    case StatusCategory::kUpstream:
+      return 502;
+    case StatusCategory::kTooLarge:
+      return 413;
+    case StatusCategory::kInternal:
+      return 500;
   }
   return 500;
 }

@@ -37,6 +37,11 @@ bool Router::Match(const Route& r, const std::vector<std::string>& segs,
 }
 
 HttpResponse Router::Dispatch(HttpRequest request) const {
+  if (!middleware_) return RouteRequest(std::move(request));
+  return middleware_(request, [this](const HttpRequest& r) { return RouteRequest(r); });
+}
+
+HttpResponse Router::RouteRequest(HttpRequest request) const {
   std::vector<std::string> segs = Split(request.path);
   std::string allowed;
   for (const Route& r : routes_) {
@@ -51,9 +56,9 @@ HttpResponse Router::Dispatch(HttpRequest request) const {
     allowed += r.method;
   }
   if (!allowed.empty()) {
-    HttpResponse resp = ErrorResponse(
-        405, "method_not_allowed",
-        "method " + request.method + " is not allowed on " + request.path + " (allowed: " + allowed + ")");
+    HttpResponse resp = ErrorResponse(405, "method_not_allowed",
+                                      "method " + request.method + " is not allowed on " +
+                                          request.path + " (allowed: " + allowed + ")");
     resp.headers.emplace_back("Allow", allowed);
     return resp;
   }

@@ -12,13 +12,18 @@
 namespace cryfttee::api {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// Wraps the whole dispatch of one listener: it sees every request first (including those no
+// route matches) and every answer last. `next` runs the routing.
+using Middleware = std::function<HttpResponse(const HttpRequest&, const Handler& next)>;
 
 class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, Handler handler);
+  void SetMiddleware(Middleware middleware) { middleware_ = std::move(middleware); }
   HttpResponse Dispatch(HttpRequest request) const;
 
  private:
+  HttpResponse RouteRequest(HttpRequest request) const;
   struct Route {
     std::string method;
     std::vector<std::string> segments;
@@ -28,6 +33,7 @@ class Router {
   static bool Match(const Route& r, const std::vector<std::string>& segs,
                     std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
+  Middleware middleware_;
 };
 
 }  // namespace cryfttee::api

@@ -15,7 +15,7 @@ HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
     nonce = *n;
   }
   runtime::ModuleAttestation modules;
-  if (ctx.module_attestation) modules = ctx.module_attestation();
+  if (ctx.registry) modules = ctx.registry->Current()->attestation();
   runtime::Attestation a =
       runtime::BuildAttestation(ctx.binary, std::move(modules), NowUnixMillis(), nonce);
   Json body = {
@@ -48,14 +48,32 @@ HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse({{"success", true},
                        {"acknowledged", true},
                        {"cryfttee_version", CRYFTTEE_VERSION},
-                       {"signer_ready", false},
+                       {"signer_ready", SignerReadiness(ctx).ready},
                        {"timestamp", now}});
 }
 
 }  // namespace
 
+SignerState SignerReadiness(const ApiContext& ctx) {
+  SignerState state;
+  if (!ctx.registry) {
+    state.reason = "no module registry";
+    return state;
+  }
+  auto target = ctx.registry->Resolve("bls_sign");
+  if (!target.ok()) {
+    state.reason = target.status().message();
+    return state;
+  }
+  state.ready = true;
+  state.module_id = target->record->id;
+  state.module_version = target->record->version;
+  return state;
+}
+
 Json ConnectionJson(const ApiContext& ctx, int64_t now_ms) {
   runtime::ConnectionSnapshot s = ctx.connection->Snapshot(now_ms);
+  SignerState signer = SignerReadiness(ctx);
   return {
       {"connected", s.connected},
       {"transport", s.transport},
@@ -71,8 +89,8 @@ Json ConnectionJson(const ApiContext& ctx, int64_t now_ms) {
       {"last_error", s.last_error},
       {"last_error_time", FormatRfc3339Millis(s.last_error_time_ms)},
       {"connected_window_seconds", ctx.connection->connected_window_ms() / 1000},
-      {"signer_ready", false},
-      {"signer_module_id", ""},
+      {"signer_ready", signer.ready},
+      {"signer_module_id", signer.module_id},
   };
 }
 

@@ -10,6 +10,15 @@ namespace cryfttee::api {
 
 void AddRuntimeRoutes(Router& router, const ApiContext& ctx);
 
+// Whether a loaded module serves bls_sign for the default (what "signer ready" means everywhere).
+struct SignerState {
+  bool ready = false;
+  std::string module_id;
+  std::string module_version;
+  std::string reason;  // why not, when not ready
+};
+SignerState SignerReadiness(const ApiContext& ctx);
+
 // Connection status JSON (shared by /v1/runtime/connection and /v1/staking/status).
 nlohmann::json ConnectionJson(const ApiContext& ctx, int64_t now_ms);
 

@@ -75,7 +75,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result constructed from an OK status without a value");
     if (status_.ok()) status_ = Status::Internal("internal", "Result built from OK status");
@@ -100,10 +100,10 @@ class [[nodiscard]] Result {
 }  // namespace cryfttee
 
 // Propagates a non-OK Status from an expression returning Status.
-#define CRYFTTEE_RETURN_IF_ERROR(expr)       \
-  do {                                       \
-    ::cryfttee::Status _st = (expr);         \
-    if (!_st.ok()) return _st;               \
+#define CRYFTTEE_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::cryfttee::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)
 
 #define CRYFTTEE_CONCAT_INNER(a, b) a##b

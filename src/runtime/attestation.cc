@@ -33,9 +33,12 @@ Status ValidateNonce(const std::string& nonce) {
 }
 
 AttestationFields BindingFields(const Attestation& a) {
-  return AttestationFields{a.binary.hash,         a.binary.source,
-                           a.modules.manifest_hash, a.modules.module_hashes,
-                           a.cryfttee_version,    FormatRfc3339Millis(a.timestamp_ms),
+  return AttestationFields{a.binary.hash,
+                           a.binary.source,
+                           a.modules.manifest_hash,
+                           a.modules.module_hashes,
+                           a.cryfttee_version,
+                           FormatRfc3339Millis(a.timestamp_ms),
                            a.nonce};
 }
 

@@ -56,9 +56,9 @@ uds_path = "/tmp/from-toml.sock"
 http_addr = "127.0.0.1:9001"
 connected_window_seconds = 30
 )");
-  auto c = Load({"--config", toml, "--uds-path", "/tmp/from-flag.sock"},
-                {{"CRYFTTEE_UDS_PATH", "/tmp/from-env.sock"},
-                 {"CRYFTTEE_HTTP_ADDR", "127.0.0.1:9002"}});
+  auto c =
+      Load({"--config", toml, "--uds-path", "/tmp/from-flag.sock"},
+           {{"CRYFTTEE_UDS_PATH", "/tmp/from-env.sock"}, {"CRYFTTEE_HTTP_ADDR", "127.0.0.1:9002"}});
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->log_level, "debug");
   EXPECT_EQ(c->sources["log_level"], "config file " + toml);

@@ -32,12 +32,12 @@ class DaemonHttpTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(daemon_.Start()) << daemon_.Log(); }
   void TearDown() override { EXPECT_EQ(daemon_.Stop(), 0) << daemon_.Log(); }
-  DaemonProcess daemon_{DaemonOptions{.args = {}, .env = {}, .use_uds = true,
-                                      .bundled_modules = false}};
+  DaemonProcess daemon_{
+      DaemonOptions{.args = {}, .env = {}, .use_uds = true, .bundled_modules = false}};
 };
 
 TEST_F(DaemonHttpTest, SocketIsGroupOnly) {
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(daemon_.socket_path().c_str(), &st), 0);
   EXPECT_TRUE(S_ISSOCK(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0660u);
@@ -86,7 +86,8 @@ TEST_F(DaemonHttpTest, FiftyConcurrentClients) {
     clients.emplace_back([&, i] {
       RawConnection c = RawConnection::Unix(daemon_.socket_path());
       for (int k = 0; k < 10; ++k) {
-        std::string body = R"({"node_id":"NodeID-client)" + std::to_string(i) + R"(","timestamp":0})";
+        std::string body =
+            R"({"node_id":"NodeID-client)" + std::to_string(i) + R"(","timestamp":0})";
         if (!c.Send(BuildRequest("POST", "/v1/runtime/heartbeat", body, "", true))) return;
         RawResponse r = c.Read();
         if (r.status == 200 && r.Json().value("acknowledged", false)) ++ok;
@@ -102,7 +103,8 @@ TEST_F(DaemonHttpTest, FiftyConcurrentClients) {
 
 TEST_F(DaemonHttpTest, SlowClientDoesNotBlockOthers) {
   RawConnection slow = RawConnection::Unix(daemon_.socket_path());
-  ASSERT_TRUE(slow.Send("POST /v1/runtime/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+  ASSERT_TRUE(
+      slow.Send("POST /v1/runtime/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
   EXPECT_EQ(daemon_.Get("/v1/runtime/connection").status, 200);
 }
 
@@ -118,14 +120,16 @@ TEST(DaemonSocket, StaleSocketIsReplaced) {
   ASSERT_TRUE(daemon.Start()) << daemon.Log();
   EXPECT_NE(daemon.Log().find("stale socket"), std::string::npos);
   EXPECT_EQ(daemon.Stop(), 0);
-  struct stat st{};
+  struct stat st {};
   EXPECT_NE(::stat(daemon.socket_path().c_str(), &st), 0) << "socket not removed on shutdown";
 }
 
 TEST(DaemonSocket, LiveSocketIsNeverTaken) {
   DaemonProcess first({.args = {}, .env = {}, .use_uds = true, .bundled_modules = false});
   ASSERT_TRUE(first.Start()) << first.Log();
-  DaemonProcess second({.args = {"--uds-path", first.socket_path()}, .env = {}, .use_uds = true,
+  DaemonProcess second({.args = {"--uds-path", first.socket_path()},
+                        .env = {},
+                        .use_uds = true,
                         .bundled_modules = false});
   ASSERT_TRUE(second.Spawn());
   EXPECT_EQ(second.Wait(10'000), 1);
@@ -135,7 +139,9 @@ TEST(DaemonSocket, LiveSocketIsNeverTaken) {
 }
 
 TEST(DaemonSocket, UnwritableSocketDirectoryNamesTheFlag) {
-  DaemonProcess d({.args = {"--uds-path", "/proc/cryfttee.sock"}, .env = {}, .use_uds = true,
+  DaemonProcess d({.args = {"--uds-path", "/proc/cryfttee.sock"},
+                   .env = {},
+                   .use_uds = true,
                    .bundled_modules = false});
   ASSERT_TRUE(d.Spawn());
   EXPECT_EQ(d.Wait(10'000), 2);

@@ -1,10 +1,10 @@
 // /v1/runtime/* and /v1/staking/status through the running daemon, and cryftteectl against it.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <memory>
-#include <sys/wait.h>
 #include <thread>
 
 #include "core/attestation_binding.h"
@@ -37,7 +37,8 @@ std::string Ctl(const DaemonProcess& d, const std::string& args, const std::stri
 }
 
 DaemonOptions NoModules(std::map<std::string, std::string> env = {}) {
-  return DaemonOptions{.args = {}, .env = std::move(env), .use_uds = true, .bundled_modules = false};
+  return DaemonOptions{
+      .args = {}, .env = std::move(env), .use_uds = true, .bundled_modules = false};
 }
 
 TEST(Attestation, SelfHashEqualsSha256OfTheBinary) {
@@ -71,9 +72,8 @@ TEST(Attestation, ParentHashIsReportedAsIs) {
   EXPECT_EQ(nlohmann::json::parse(r.out).value("core_binary_hash", ""), parent);
   // --expect-hash: match exits 0, mismatch exits 3.
   EXPECT_EQ(RunCommand(Ctl(d, "attestation --expect-hash " + parent)).exit_code, 0);
-  EXPECT_EQ(RunCommand(Ctl(d, "attestation --expect-hash sha256:" + std::string(64, 'b')))
-                .exit_code,
-            3);
+  EXPECT_EQ(
+      RunCommand(Ctl(d, "attestation --expect-hash sha256:" + std::string(64, 'b'))).exit_code, 3);
   EXPECT_EQ(d.Stop(), 0);
 }
 
@@ -129,10 +129,9 @@ TEST(Heartbeat, SeedShapesAndConnectionView) {
   EXPECT_TRUE(h["timestamp"].is_number_integer());
 
   auto c = d.Get("/v1/runtime/connection").Json();
-  for (const char* field :
-       {"connected", "transport", "endpoint", "last_seen", "latency_ms", "cryftgo_version",
-        "cryftgo_node_id", "request_count", "error_count", "last_error", "last_error_time",
-        "signer_ready", "signer_module_id"}) {
+  for (const char* field : {"connected", "transport", "endpoint", "last_seen", "latency_ms",
+                            "cryftgo_version", "cryftgo_node_id", "request_count", "error_count",
+                            "last_error", "last_error_time", "signer_ready", "signer_module_id"}) {
     EXPECT_TRUE(c.contains(field)) << field;
   }
   EXPECT_TRUE(c.value("connected", false));
@@ -151,7 +150,9 @@ TEST(Heartbeat, SeedShapesAndConnectionView) {
 }
 
 TEST(Heartbeat, ConnectedExpiresAfterTheWindow) {
-  DaemonProcess d({.args = {"--connected-window-seconds", "1"}, .env = {}, .use_uds = true,
+  DaemonProcess d({.args = {"--connected-window-seconds", "1"},
+                   .env = {},
+                   .use_uds = true,
                    .bundled_modules = false});
   ASSERT_TRUE(d.Start()) << d.Log();
   ASSERT_EQ(d.Post("/v1/runtime/heartbeat", "{}").status, 200);
@@ -165,10 +166,10 @@ TEST(Status, SaysHonestlyWhenNoSignerIsReady) {
   DaemonProcess d(NoModules());
   ASSERT_TRUE(d.Start()) << d.Log();
   auto s = d.Get("/v1/staking/status").Json();
-  for (const char* field : {"cryfttee_version", "uptime_seconds", "connection", "modules",
-                            "defaults", "keys", "ready", "bls_pubkeys", "tls_pubkeys",
-                            "capabilities", "module_version", "web3signer_url",
-                            "web3signer_connected"}) {
+  for (const char* field :
+       {"cryfttee_version", "uptime_seconds", "connection", "modules", "defaults", "keys", "ready",
+        "bls_pubkeys", "tls_pubkeys", "capabilities", "module_version", "web3signer_url",
+        "web3signer_connected"}) {
     EXPECT_TRUE(s.contains(field)) << field;
   }
   EXPECT_FALSE(s.value("ready", true));
@@ -180,8 +181,10 @@ TEST(Status, SaysHonestlyWhenNoSignerIsReady) {
 
 TEST(Ctl, ExitCodes) {
   // No daemon at this path: error exit 1; bad usage: 2.
-  EXPECT_EQ(RunCommand(BinaryPath("cryftteectl") + " --socket /tmp/no-such.sock status").exit_code, 1);
-  EXPECT_EQ(RunCommand(BinaryPath("cryftteectl") + " --bogus-flag status 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(RunCommand(BinaryPath("cryftteectl") + " --socket /tmp/no-such.sock status").exit_code,
+            1);
+  EXPECT_EQ(RunCommand(BinaryPath("cryftteectl") + " --bogus-flag status 2>/dev/null").exit_code,
+            2);
   EXPECT_EQ(RunCommand(BinaryPath("cryftteectl") + " 2>/dev/null").exit_code, 2);
 }
 

@@ -56,9 +56,15 @@ DaemonProcess::~DaemonProcess() {
 }
 
 bool DaemonProcess::Spawn() {
-  std::vector<std::string> args = {BinaryPath("cryfttee"), "--data-dir", data_dir_,
-                                   "--kiosk-addr", "off", "--log-level", "info",
-                                   "--shutdown-grace-seconds", "5"};
+  std::vector<std::string> args = {BinaryPath("cryfttee"),
+                                   "--data-dir",
+                                   data_dir_,
+                                   "--kiosk-addr",
+                                   "off",
+                                   "--log-level",
+                                   "info",
+                                   "--shutdown-grace-seconds",
+                                   "5"};
   if (options_.use_uds) {
     args.push_back("--uds-path");
     args.push_back(socket_path_);

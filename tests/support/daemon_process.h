@@ -33,11 +33,11 @@ std::string SharedDir();
 std::string BinaryPath(const std::string& name);  // <build>/bin/<name>
 
 struct DaemonOptions {
-  std::vector<std::string> args;             // extra flags
-  std::map<std::string, std::string> env;    // extra environment (CRYFTTEE_* from the test's
-                                             // own environment are removed first)
-  bool use_uds = true;                       // add --uds-path <tmp>/cryfttee.sock
-  bool bundled_modules = true;               // point at the build tree's signed modules
+  std::vector<std::string> args;           // extra flags
+  std::map<std::string, std::string> env;  // extra environment (CRYFTTEE_* from the test's
+                                           // own environment are removed first)
+  bool use_uds = true;                     // add --uds-path <tmp>/cryfttee.sock
+  bool bundled_modules = true;             // point at the build tree's signed modules
 };
 
 class DaemonProcess {

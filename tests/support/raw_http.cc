@@ -81,9 +81,8 @@ RawResponse RawConnection::Read(int timeout_ms) {
           }
           pos = e + 2;
         }
-        content_length = resp.headers.count("content-length")
-                             ? std::stoul(resp.headers["content-length"])
-                             : 0;
+        content_length =
+            resp.headers.count("content-length") ? std::stoul(resp.headers["content-length"]) : 0;
       }
     }
     if (header_end != std::string::npos && buf.size() >= header_end + 4 + content_length) {
@@ -123,8 +122,8 @@ std::string BuildRequest(const std::string& method, const std::string& target,
                          bool keep_alive) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n";
   if (!body.empty() || method == "POST") {
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n";
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   req += extra_headers;
   req += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";

@@ -9,7 +9,7 @@
 namespace cryfttee::testing {
 
 struct RawResponse {
-  int status = 0;  // 0 when the connection closed without an answer
+  int status = 0;                              // 0 when the connection closed without an answer
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }

@@ -4,14 +4,21 @@
 
 #include "api/api_context.h"
 #include "api/http_server.h"
+#include "api/kiosk.h"
+#include "api/module_handlers.h"
 #include "api/responses.h"
 #include "api/router.h"
 #include "api/runtime_handlers.h"
+#include "api/staking_handlers.h"
 #include "api/status_handlers.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "keys/vault.h"
+#include "modules/host_functions_base.h"
+#include "modules/host_functions_keyvault.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
+#include "runtime/module_registry.h"
 
 namespace cryfttee::app {
 namespace {
@@ -28,9 +35,10 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
     tracker->RecordRequest(now);
     if (resp.status >= 400) {
       auto parsed = api::Json::parse(resp.body, nullptr, false);
-      std::string msg = parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
-                            ? parsed["error"].get<std::string>()
-                            : "HTTP " + std::to_string(resp.status);
+      std::string msg =
+          parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
+              ? parsed["error"].get<std::string>()
+              : "HTTP " + std::to_string(resp.status);
       tracker->RecordError(req.method + " " + req.path + ": " + msg, now);
     }
   };
@@ -58,7 +66,53 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
+  keys::VaultOptions vault_options;
+  vault_options.data_dir = config.data_dir;
+  vault_options.seal.password_file = config.seal_password_file;
+  auto vault_or = keys::KeyVault::Open(vault_options);
+  if (!vault_or.ok()) {
+    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
+    return 1;
+  }
+  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
+  for (const auto& problem : vault->load_problems()) {
+    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
+  }
+  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
+               keys::SealSourceName(vault->seal_source()));
+
+  runtime::RegistryConfig registry_config;
+  registry_config.module_dir = config.module_dir;
+  registry_config.manifest_path = config.manifest_path;
+  registry_config.trust_path = config.trust_config;
+  registry_config.host_functions = [vault] {
+    std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
+    for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
+    return all;
+  };
+  runtime::ModuleRegistry registry(registry_config);
+  auto loaded = registry.Reload();
+  if (!loaded.ok()) {
+    // The API still comes up (attestation, status) and reports that no signer is ready; an
+    // operator fixes the manifest and calls /v1/admin/reload-modules.
+    spdlog::error("modules not loaded: {}", loaded.status().message());
+  } else {
+    for (const auto& record : registry.Current()->modules()) {
+      if (record.loaded.ok) {
+        spdlog::info("module {} {} loaded ({})", record.id, record.version, record.hash);
+      } else {
+        std::string why;
+        for (const auto* v : {&record.trusted, &record.compatible, &record.loaded}) {
+          for (const auto& r : v->reasons) why += (why.empty() ? "" : "; ") + r.message;
+        }
+        spdlog::warn("module {} not loaded: {}", record.id, why);
+      }
+    }
+  }
+
   api::ApiContext ctx;
+  ctx.registry = &registry;
+  ctx.vault = vault;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
@@ -67,6 +121,9 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::Router api_router;
   api::AddRuntimeRoutes(api_router, ctx);
   api::AddStatusRoutes(api_router, ctx);
+  api::AddStakingRoutes(api_router, ctx);
+  api::AddPanelRoutes(api_router, ctx);
+  api::AddModuleRoutes(api_router, ctx);
 
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
@@ -81,9 +138,9 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   } else if (config.api_transport == "http") {
     listening = server.ListenTcp(config.http_addr, api_spec);
   } else {
-    listening = server.ListenTls(config.http_addr,
-                                 api::TlsFiles{config.tls_cert, config.tls_key, config.tls_client_ca},
-                                 api_spec);
+    listening = server.ListenTls(
+        config.http_addr, api::TlsFiles{config.tls_cert, config.tls_key, config.tls_client_ca},
+        api_spec);
   }
   if (!listening.ok()) {
     spdlog::critical("{}", listening.message());
@@ -97,19 +154,34 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   spdlog::info("API listening: transport={} endpoint={}", config.api_transport, endpoint);
   spdlog::info("data directory: {}", config.data_dir);
 
-  api::Router kiosk_router;
-  api::AddRuntimeRoutes(kiosk_router, ctx);
+  std::unique_ptr<api::Kiosk> kiosk;
   if (config.kiosk_addr != "off") {
-    Status kiosk = server.ListenTcp(config.kiosk_addr, api::ListenerSpec{"kiosk", &kiosk_router, {}});
-    if (!kiosk.ok()) {
+    auto created =
+        api::Kiosk::Create({config.ui_dir, config.kiosk_addr, config.kiosk_hosts}, &api_router);
+    if (!created.ok()) {
+      spdlog::critical("kiosk: {}", created.status().message());
+      return 1;
+    }
+    kiosk = std::move(*created);
+    Status bound =
+        server.ListenTcp(config.kiosk_addr, api::ListenerSpec{"kiosk", &kiosk->router(), {}});
+    if (!bound.ok()) {
       if (config.IsExplicit("kiosk_addr")) {
-        spdlog::critical("kiosk: {}", kiosk.message());
+        spdlog::critical("kiosk: {}", bound.message());
         return 1;
       }
       spdlog::warn("kiosk UI disabled: {} (set --kiosk-addr to choose another address)",
-                   kiosk.message());
+                   bound.message());
     } else {
-      spdlog::info("kiosk UI: http://{}/", config.kiosk_addr);
+      kiosk->SetBoundPort(server.LastBoundPort());
+      std::string addr = config.kiosk_addr.substr(0, config.kiosk_addr.rfind(':') + 1) +
+                         std::to_string(server.LastBoundPort());
+      spdlog::info("kiosk UI: http://{}/ (files from {})", addr, config.ui_dir);
+      if (!kiosk->static_files().available()) {
+        spdlog::warn(
+            "kiosk UI directory {} does not exist: the page will answer 404 (set --ui-dir)",
+            config.ui_dir);
+      }
     }
   }
 

@@ -1,0 +1,36 @@
+// Runs one capability of a module for an API request and turns the module's answer into an
+// HTTP response. Shared by the staking and panel handlers so every module call maps failures the
+// same way:
+//   - no module offers the capability        -> the registry's status (404/503) as JSON
+//   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
+//   - the module answered {"success": false, "error": "<code>"} -> 404 for *_not_found codes,
+//     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"
+#pragma once
+
+#include <string>
+
+#include "api/api_context.h"
+#include "api/http_types.h"
+#include "api/responses.h"
+
+namespace cryfttee::api {
+
+struct ModuleAnswer {
+  Json body;              // the module's JSON answer (an object) when ok
+  std::string module_id;  // which module answered
+  std::string module_version;
+};
+
+// `module_id` empty = dispatch by default. On failure returns the ready-made error response.
+Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
+                                const std::string& module_id, const Json& request);
+
+// Calls a loaded module's optional get_status_panel export and returns the panel in the seed's
+// shape (module_id, module_version, title, sections). Codes: "module_not_loaded" (503),
+// "no_status_panel" (404), "module_failed" (502).
+Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record);
+
+// Maps a failed module answer to the response described above.
+HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answer);
+
+}  // namespace cryfttee::api

@@ -1,0 +1,61 @@
+#include "api/staking_handlers.h"
+
+#include "api/module_call.h"
+#include "api/request_fields.h"
+#include "api/responses.h"
+
+namespace cryfttee::api {
+namespace {
+
+HttpResponse FailureResponse(const Status& st) { return ErrorResponse(st); }
+
+HttpResponse RunCapability(const ApiContext& ctx, const std::string& capability,
+                           const HttpRequest& req) {
+  auto parsed = ParseJsonObject(req.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.status());
+  RequestFields fields(*parsed);
+  std::string module_id = fields.OptionalString("module_id");
+  if (!fields.status().ok()) return ErrorResponse(fields.status());
+  auto answer = CallModule(ctx, capability, module_id, *parsed);
+  if (!answer.ok()) return FailureResponse(answer.status());
+  if (!answer->body.value("success", false)) {
+    return ModuleErrorResponse(answer->module_id, answer->body);
+  }
+  answer->body["module_id"] = answer->module_id;
+  return JsonResponse(answer->body);
+}
+
+HttpResponse StatusPanel(const ApiContext& ctx, const HttpRequest& req) {
+  const std::string& id = req.path_params.at("id");
+  // get_status_panel is an optional export, not a capability: look the module up by id.
+  auto snapshot = ctx.registry ? ctx.registry->Current() : nullptr;
+  const runtime::ModuleRecord* record = snapshot ? snapshot->Find(id) : nullptr;
+  if (!record) return ErrorResponse(404, "module_not_found", "no module " + id);
+  auto panel = FetchStatusPanel(*record);
+  if (!panel.ok()) return ErrorResponse(panel.status());
+  (*panel)["success"] = true;
+  return JsonResponse(*panel);
+}
+
+}  // namespace
+
+void AddStakingRoutes(Router& router, const ApiContext& ctx) {
+  const std::pair<const char*, const char*> routes[] = {
+      {"/v1/staking/bls/register", "bls_register"},
+      {"/v1/staking/bls/sign", "bls_sign"},
+      {"/v1/staking/tls/register", "tls_register"},
+      {"/v1/staking/tls/sign", "tls_sign"},
+  };
+  for (const auto& [path, capability] : routes) {
+    std::string cap = capability;
+    router.Add("POST", path,
+               [&ctx, cap](const HttpRequest& r) { return RunCapability(ctx, cap, r); });
+  }
+}
+
+void AddPanelRoutes(Router& router, const ApiContext& ctx) {
+  router.Add("GET", "/v1/modules/{id}/status-panel",
+             [&ctx](const HttpRequest& r) { return StatusPanel(ctx, r); });
+}
+
+}  // namespace cryfttee::api
