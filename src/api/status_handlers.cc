@@ -94,10 +94,28 @@ HttpResponse Status(const ApiContext& ctx) {
   return JsonResponse(body);
 }
 
+// Public data only: handle, type, public key, label, creation and signing statistics.
+HttpResponse KeyList(const ApiContext& ctx) {
+  Json list = Json::array();
+  if (ctx.vault) {
+    for (const keys::KeyInfo& k : ctx.vault->List()) {
+      list.push_back({{"key_handle", k.handle},
+                      {"key_type", std::string(keys::KeyTypeName(k.type))},
+                      {"public_key", "0x" + HexEncode(k.public_key)},
+                      {"label", k.label},
+                      {"created", FormatRfc3339Millis(k.created_at * 1000)},
+                      {"sign_count", k.sign_count},
+                      {"last_sign", k.last_sign_at ? FormatRfc3339Millis(*k.last_sign_at) : ""}});
+    }
+  }
+  return JsonResponse({{"success", true}, {"keys", list}});
+}
+
 }  // namespace
 
 void AddStatusRoutes(Router& router, const ApiContext& ctx) {
   router.Add("GET", "/v1/staking/status", [&ctx](const HttpRequest&) { return Status(ctx); });
+  router.Add("GET", "/v1/staking/keys", [&ctx](const HttpRequest&) { return KeyList(ctx); });
 }
 
 }  // namespace cryfttee::api
