@@ -68,6 +68,25 @@ class SignerModuleTest : public keys::testing::VaultTest {
   std::shared_ptr<LoadedModule> module_;
 };
 
+TEST_F(SignerModuleTest, InterfaceMatchesModuleJson) {
+#ifdef SIGNER_WASM
+  auto iface = InspectWasm(ReadBytes(SIGNER_WASM));
+  ASSERT_TRUE(iface.ok());
+  std::ifstream in(std::string(SIGNER_MODULE_JSON));
+  json descriptor = json::parse(in, nullptr, false);
+  ASSERT_FALSE(descriptor.is_discarded());
+  std::set<std::string> exports(iface->exports.begin(), iface->exports.end());
+  EXPECT_EQ(exports, descriptor["exports"].get<std::set<std::string>>());
+  std::set<std::string> declared = descriptor["hostFunctions"].get<std::set<std::string>>();
+  std::set<std::string> imported;
+  for (const auto& i : iface->imports) {
+    EXPECT_EQ(i.module, "cryfttee");
+    imported.insert(i.name);
+  }
+  EXPECT_EQ(imported, declared);
+#endif
+}
+
 TEST_F(SignerModuleTest, BlsRegisterGenerateSignAndPop) {
   json reg = Call("bls_register", {{"mode", 0}, {"purpose", "validator"}});
   ASSERT_EQ(reg["success"], true) << reg;
