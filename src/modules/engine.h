@@ -1,5 +1,6 @@
 // The engine-neutral interface to WebAssembly execution. Everything above modules/ sees only this
-// header; the wabt interpreter is an implementation detail included in exactly one translation unit.
+// header; the wabt interpreter is an implementation detail included in exactly one translation
+// unit.
 //
 // Threading: a LoadedModule may be called from many threads at once. Implementations keep one
 // engine store (with its own instances) per OS thread, because engine stores are not thread-safe.
@@ -24,12 +25,12 @@ inline constexpr uint32_t kAbiVersion = 1;
 inline constexpr const char* kImportNamespace = "cryfttee";
 
 struct Limits {
-  uint64_t fuel_per_call = 200'000'000;    // metered units (≈ instructions at loop heads/calls)
-  uint32_t max_memory_pages = 256;         // 64 KiB pages: 16 MiB
+  uint64_t fuel_per_call = 200'000'000;  // metered units (≈ instructions at loop heads/calls)
+  uint32_t max_memory_pages = 256;       // 64 KiB pages: 16 MiB
   uint32_t max_locals_per_function = 4096;
   uint32_t max_output_bytes = 1 << 20;
   uint32_t wall_time_ms = 5000;
-  uint32_t degraded_after_failures = 5;    // consecutive failed calls before "degraded"
+  uint32_t degraded_after_failures = 5;  // consecutive failed calls before "degraded"
 };
 
 // A view of guest linear memory, valid only for the duration of one host call.
@@ -99,7 +100,8 @@ class LoadedModule {
 // Loads a module: screens limits (memory, locals), injects fuel metering, checks that every import
 // is in `host_functions` (code "import_not_granted" otherwise), checks the ABI version export,
 // and runs the start function under the same bounds.
-Result<std::shared_ptr<LoadedModule>> LoadModule(std::string id, ByteSpan wasm, const Limits& limits,
+Result<std::shared_ptr<LoadedModule>> LoadModule(std::string id, ByteSpan wasm,
+                                                 const Limits& limits,
                                                  std::vector<HostFunction> host_functions);
 
 }  // namespace cryfttee::modules

@@ -55,9 +55,8 @@ std::vector<bool> VerifyBlsIndependently(const Json& cases) {
   TempDir dir;
   std::ofstream(dir.File("cases.json")) << cases.dump();
   int rc = 0;
-  std::string out = Run("cd " + SourceDir() + " && node tests/js/verify_bls.mjs " +
-                            dir.File("cases.json"),
-                        &rc);
+  std::string out =
+      Run("cd " + SourceDir() + " && node tests/js/verify_bls.mjs " + dir.File("cases.json"), &rc);
   EXPECT_EQ(rc, 0) << "independent BLS verifier failed (is node_modules installed? run npm ci)";
   Json results = Json::parse(out, nullptr, false);
   std::vector<bool> v;
@@ -69,11 +68,10 @@ std::vector<bool> VerifyBlsIndependently(const Json& cases) {
 
 // OpenSSL verification of a DER ECDSA signature over a digest, with the certificate's key.
 bool OpenSslVerifyDigest(const std::string& cert_pem, const Bytes& digest, const Bytes& der) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(cert_pem.data(),
-                                                                static_cast<int>(cert_pem.size())),
-                                                &BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                   &X509_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
   if (!cert) return false;
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(X509_get_pubkey(cert.get()),
                                                           &EVP_PKEY_free);
@@ -182,8 +180,8 @@ TEST_F(StakingApiTest, TlsRegisterCertificateNodeIdAndOpenSslVerification) {
   for (const char* key_type : {"secp256k1", "p256"}) {
     SCOPED_TRACE(key_type);
     int status = 0;
-    Json reg = PostJson(*daemon_, "/v1/staking/tls/register",
-                        {{"mode", 0}, {"key_type", key_type}}, &status);
+    Json reg = PostJson(*daemon_, "/v1/staking/tls/register", {{"mode", 0}, {"key_type", key_type}},
+                        &status);
     ASSERT_EQ(status, 200) << reg.dump();
     std::string pk = reg.value("public_key", "");
     ASSERT_EQ(pk.size(), 2 + 66u);
@@ -195,11 +193,10 @@ TEST_F(StakingApiTest, TlsRegisterCertificateNodeIdAndOpenSslVerification) {
 
     Bytes digest(32);
     for (size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<uint8_t>(i * 7);
-    Json sig = PostJson(*daemon_, "/v1/staking/tls/sign",
-                        {{"key_handle", handle},
-                         {"digest", Base64Encode(digest)},
-                         {"algorithm", "ecdsa-sha256"}},
-                        &status);
+    Json sig = PostJson(
+        *daemon_, "/v1/staking/tls/sign",
+        {{"key_handle", handle}, {"digest", Base64Encode(digest)}, {"algorithm", "ecdsa-sha256"}},
+        &status);
     ASSERT_EQ(status, 200) << sig.dump();
     auto der = HexDecode(sig.value("signature", ""));
     ASSERT_TRUE(der.ok());
@@ -208,11 +205,10 @@ TEST_F(StakingApiTest, TlsRegisterCertificateNodeIdAndOpenSslVerification) {
     other[0] ^= 1;
     EXPECT_FALSE(OpenSslVerifyDigest(cert, other, *der));
 
-    Json compact = PostJson(*daemon_, "/v1/staking/tls/sign",
-                            {{"key_handle", handle},
-                             {"digest", "0x" + HexEncode(digest)},
-                             {"format", "compact"}},
-                            &status);
+    Json compact = PostJson(
+        *daemon_, "/v1/staking/tls/sign",
+        {{"key_handle", handle}, {"digest", "0x" + HexEncode(digest)}, {"format", "compact"}},
+        &status);
     ASSERT_EQ(status, 200) << compact.dump();
     EXPECT_EQ(compact.value("signature", "").size(), 128u);
   }
@@ -225,12 +221,14 @@ TEST_F(StakingApiTest, ErrorPaths) {
   std::string bls_handle = bls.value("key_handle", "");
   std::string tls_handle = tls.value("key_handle", "");
 
-  ExpectError(daemon_->Post("/v1/staking/bls/sign",
-                            Json({{"key_handle", "bls-0000000000000000"}, {"message", "aGk="}}).dump()),
-              404, "key_not_found");
+  ExpectError(
+      daemon_->Post("/v1/staking/bls/sign",
+                    Json({{"key_handle", "bls-0000000000000000"}, {"message", "aGk="}}).dump()),
+      404, "key_not_found");
   ExpectError(daemon_->Post("/v1/staking/bls/sign", "{oops"), 400, "invalid_json");
-  RawResponse bad_b64 = daemon_->Post(
-      "/v1/staking/bls/sign", Json({{"key_handle", bls_handle}, {"message", "!!notbase64"}}).dump());
+  RawResponse bad_b64 =
+      daemon_->Post("/v1/staking/bls/sign",
+                    Json({{"key_handle", bls_handle}, {"message", "!!notbase64"}}).dump());
   EXPECT_EQ(bad_b64.status, 400) << bad_b64.body;
   RawResponse bad_hex = daemon_->Post(
       "/v1/staking/tls/sign", Json({{"key_handle", tls_handle}, {"digest", "0xzz"}}).dump());
@@ -239,11 +237,10 @@ TEST_F(StakingApiTest, ErrorPaths) {
       "/v1/staking/tls/sign",
       Json({{"key_handle", tls_handle}, {"digest", "0x" + std::string(62, 'a')}}).dump());
   EXPECT_EQ(short_digest.status, 400) << short_digest.body;
-  ExpectError(daemon_->Post("/v1/staking/tls/sign",
-                            Json({{"key_handle", tls_handle},
-                                  {"digest", "0x" + std::string(64, 'a')},
-                                  {"algorithm", "rsa-pss"}})
-                                .dump()),
+  ExpectError(daemon_->Post("/v1/staking/tls/sign", Json({{"key_handle", tls_handle},
+                                                          {"digest", "0x" + std::string(64, 'a')},
+                                                          {"algorithm", "rsa-pss"}})
+                                                        .dump()),
               400, "unsupported_algorithm");
   ExpectError(daemon_->Post("/v1/staking/bls/register", Json({{"mode", 7}}).dump()), 400,
               "invalid_mode");

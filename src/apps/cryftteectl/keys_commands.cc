@@ -64,8 +64,8 @@ int KeysGenerate(CtlContext& ctx, const std::string& kind, const std::string& ke
 }
 
 int KeysImport(CtlContext& ctx, const std::string& kind, const std::string& key_type,
-               const std::string& file, const std::string& hex,
-               const std::string& password_file, const std::string& label) {
+               const std::string& file, const std::string& hex, const std::string& password_file,
+               const std::string& label) {
   Json body = {{"mode", 1}};
   if (!file.empty()) {
     auto text = ReadFileText(file);
@@ -230,8 +230,9 @@ void RegisterKeyCommands(CLI::App& app, CtlContext& ctx) {
   tls->add_flag("--compact", s->compact, "r||s instead of DER");
   tls->callback([&ctx, s] { ctx.exit_code = SignTls(ctx, s->handle, s->digest, s->compact); });
 
-  app.add_subcommand("panels", "show every loaded module's status panel")
-      ->callback([&ctx] { ctx.exit_code = Panels(ctx); });
+  app.add_subcommand("panels", "show every loaded module's status panel")->callback([&ctx] {
+    ctx.exit_code = Panels(ctx);
+  });
 }
 
 }  // namespace cryfttee::ctl
