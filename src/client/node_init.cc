@@ -133,9 +133,10 @@ Result<NodeIdentity> InitializeNode(CryftteeClient& client, const NodeInitOption
     if (tls.action == KeyAction::kUseSaved) {
       // The saved certificate proves the saved node ID; without one, trust the saved ID.
       if (!saved.tls_certificate_pem.empty()) {
-        CRYFTTEE_ASSIGN_OR_RETURN(identity.node_id,
-                                  NodeIdOfCertificate(saved.tls_certificate_pem, tls.public_key));
-        identity.certificate_pem = saved.tls_certificate_pem;
+        CRYFTTEE_ASSIGN_OR_RETURN(
+            identity.node_id,
+            NodeIdOfCertificate(saved.tls_certificate_pem + "\n", tls.public_key));
+        identity.certificate_pem = saved.tls_certificate_pem + "\n";
         identity.node_id_source = "certificate";
       } else if (!saved.node_id.empty()) {
         identity.node_id = saved.node_id;

@@ -265,8 +265,7 @@ int Launch(CtlContext& ctx, const LaunchArgs& a) {
       child.Stop(a.stop_timeout);
       return kExitError;
     }
-    forward(WaitSignal(set, 100));
-    if (child.Reap()) return finish();
+    if (forward(WaitSignal(set, 100))) forwarded = true;
   }
   if (ctx.json) {
     std::cout << nlohmann::json{{"event", "verified"},
