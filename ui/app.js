@@ -1,0 +1,807 @@
+// cryfttee kiosk: renders the daemon's read-only views and drives module reload.
+//
+// Everything shown here comes from the daemon, and status panels come from WASM modules, so no
+// data ever reaches innerHTML: every node is built with DOM APIs and filled with textContent.
+// The page polls every POLL_MS; a section is rebuilt only when its data changed, so focus,
+// open <details> and text selections survive a refresh.
+
+const POLL_MS = 2000;
+const SCHEMA_EVERY = 5; // polls between schema refreshes (it changes only on reload)
+const MAX_TEXT = 4096; // longest string rendered from module-provided data
+const MAX_PANEL_SECTIONS = 32;
+const MAX_PANEL_ITEMS = 256;
+
+const state = {
+  status: null,
+  attestation: null,
+  connection: null,
+  schema: null,
+  panels: new Map(), // module id -> panel JSON or {error}
+  lastOk: 0,
+  polls: 0,
+  offline: false,
+  lastAnnounced: {},
+  rendered: {}, // section -> JSON string last rendered
+};
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name === 'text') node.textContent = clip(value);
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(clip(child)));
+  }
+  return node;
+}
+
+function clip(value) {
+  const s = String(value);
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s;
+}
+
+function $(id) {
+  return document.getElementById(id);
+}
+
+function replaceChildren(container, ...nodes) {
+  container.replaceChildren(...nodes.flat().filter(Boolean));
+}
+
+// Re-renders `section` only when `data` differs from what is on screen.
+function renderIfChanged(section, data, render) {
+  const key = JSON.stringify(data ?? null);
+  if (state.rendered[section] === key) return;
+  state.rendered[section] = key;
+  render();
+}
+
+function announce(message) {
+  const node = $('announcer');
+  node.textContent = '';
+  // A separate task so screen readers notice the change even when the text repeats.
+  setTimeout(() => { node.textContent = message; }, 50);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+function isStr(v) {
+  return typeof v === 'string';
+}
+
+function pick(obj, ...names) {
+  if (!obj || typeof obj !== 'object') return undefined;
+  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+function timeMs(value) {
+  if (typeof value === 'number') return value > 0 ? value : 0;
+  if (!isStr(value) || value === '') return 0;
+  const t = Date.parse(value);
+  // Go's zero time ("0001-01-01T00:00:00Z") and anything before 1971 mean "never".
+  return Number.isFinite(t) && t > 31536000000 ? t : 0;
+}
+
+function relative(ms) {
+  if (!ms) return 'never';
+  const s = Math.round((Date.now() - ms) / 1000);
+  if (s < -5) return `in ${-s} s (clock skew)`;
+  if (s < 2) return 'just now';
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
+}
+
+// A relative time that tickRelativeTimes() keeps current between data changes.
+function relSpan(ms, prefix = '') {
+  return el('span', { class: 'rel', dataset: { relMs: String(ms || 0), relPrefix: prefix },
+    text: `${prefix}${relative(ms)}` });
+}
+
+function absolute(ms) {
+  if (!ms) return '—';
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function duration(seconds) {
+  const s = Math.max(0, Math.floor(Number(seconds) || 0));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) return `${d}d ${h}h ${m}m`;
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+function shortHash(hash) {
+  if (!isStr(hash) || hash === '') return '—';
+  const m = /^(sha256:)?([0-9a-f]+)$/i.exec(hash);
+  if (!m || m[2].length <= 16) return hash;
+  return `${m[1] || ''}${m[2].slice(0, 8)}…${m[2].slice(-6)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Widgets
+
+async function copyText(text, button) {
+  let ok = false;
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    }
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    // Outside a secure context (a LAN name in kiosk_hosts) the Clipboard API is absent.
+    const area = el('textarea', { class: 'copy-buffer', 'aria-hidden': 'true', readonly: true });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    area.remove();
+  }
+  const label = button.querySelector('.copy-label');
+  if (label) {
+    label.textContent = ok ? 'Copied' : 'Copy failed';
+    button.dataset.state = ok ? 'done' : 'failed';
+    setTimeout(() => {
+      label.textContent = 'Copy';
+      delete button.dataset.state;
+    }, 1500);
+  }
+  announce(ok ? 'Copied to clipboard' : 'Could not copy to the clipboard');
+}
+
+function copyButton(text, what) {
+  const button = el('button', {
+    type: 'button',
+    class: 'button copy',
+    'aria-label': `Copy ${what}`,
+    title: `Copy ${what}`,
+  }, el('span', { class: 'copy-label', text: 'Copy' }));
+  button.addEventListener('click', () => copyText(text, button));
+  return button;
+}
+
+// A full value in monospace with a copy button; `short` shows an abbreviated form instead.
+function codeValue(value, what, { short = false } = {}) {
+  if (!isStr(value) || value === '') return el('span', { class: 'muted', text: '—' });
+  const shown = short ? shortHash(value) : value;
+  return el('span', { class: 'code-value' },
+    el('code', { class: short ? 'hash-short' : 'hash-full', title: value, text: shown }),
+    copyButton(value, what));
+}
+
+function badge(ok, yes, no, tone) {
+  const t = tone || (ok ? 'ok' : 'bad');
+  return el('span', { class: `badge badge-${t}` },
+    el('span', { class: 'badge-icon', 'aria-hidden': 'true', text: ok ? '✓' : '✗' }),
+    el('span', { text: ok ? yes : no }));
+}
+
+function chips(list, cls = 'chip') {
+  if (!Array.isArray(list) || list.length === 0) return el('span', { class: 'muted', text: '—' });
+  return el('ul', { class: 'chips' }, list.map((c) => el('li', { class: cls, text: String(c) })));
+}
+
+// A definition list of [label, value-node-or-text] rows.
+function facts(rows, cls = 'facts') {
+  return el('dl', { class: cls }, rows.filter(Boolean).map(([label, value]) =>
+    el('div', { class: 'fact' },
+      el('dt', { text: label }),
+      el('dd', {}, value instanceof Node ? value : el('span', { text: value ?? '—' })))));
+}
+
+function emptyNote(text) {
+  return el('p', { class: 'empty', text });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data normalisation (tolerant of field spellings: the seeds use both snake and camel case)
+
+function verdictOf(entry, name) {
+  const v = entry ? entry[name] : undefined;
+  const reasonsField = pick(entry, `${name}_reasons`, `${name}Reasons`);
+  if (typeof v === 'boolean') return { ok: v, reasons: normReasons(reasonsField) };
+  if (v && typeof v === 'object') {
+    const ok = v.ok ?? v.value ?? (v.status === 'ok');
+    return { ok: Boolean(ok), reasons: normReasons(v.reasons ?? reasonsField) };
+  }
+  return null;
+}
+
+function normReasons(list) {
+  if (!Array.isArray(list)) return [];
+  return list.map((r) => (isStr(r) ? { code: '', message: r } : {
+    code: String(pick(r, 'code') ?? ''),
+    message: String(pick(r, 'message', 'reason') ?? ''),
+  }));
+}
+
+function schemaModules() {
+  const mods = state.schema && Array.isArray(state.schema.modules) ? state.schema.modules : [];
+  return mods.filter((m) => m && typeof m === 'object');
+}
+
+function defaultsFor(id, schemaEntry) {
+  const kinds = new Set();
+  const defaults = state.status && state.status.defaults;
+  if (defaults && typeof defaults === 'object') {
+    for (const [kind, mid] of Object.entries(defaults)) if (mid === id) kinds.add(kind);
+  }
+  const declared = pick(schemaEntry, 'defaultFor', 'default_for');
+  if (declared && typeof declared === 'object') {
+    for (const [kind, on] of Object.entries(declared)) if (on === true) kinds.add(kind);
+  }
+  return [...kinds].sort();
+}
+
+// One row per module: the schema has the full verdicts; status adds what is live.
+function moduleRows() {
+  const byId = new Map();
+  for (const m of schemaModules()) byId.set(String(m.id), { schema: m, status: null });
+  const statusMods = state.status && Array.isArray(state.status.modules) ? state.status.modules : [];
+  for (const m of statusMods) {
+    if (!m || typeof m !== 'object') continue;
+    const row = byId.get(String(m.id)) || { schema: null, status: null };
+    row.status = m;
+    byId.set(String(m.id), row);
+  }
+  const hashes = (state.attestation && state.attestation.module_hashes) || {};
+  return [...byId.entries()].map(([id, { schema, status }]) => {
+    const s = schema || {};
+    const st = status || {};
+    const verdict = (name) => verdictOf(s, name) || verdictOf(st, name) ||
+      { ok: false, reasons: [], unknown: true };
+    return {
+      id,
+      description: pick(s, 'description') ?? pick(st, 'description') ?? '',
+      version: pick(s, 'version') ?? pick(st, 'version') ?? '',
+      publisher: pick(s, 'publisher_id', 'publisherId', 'publisher') ??
+        pick(st, 'publisher_id', 'publisherId') ?? '',
+      trusted: verdict('trusted'),
+      compatible: verdict('compatible'),
+      loaded: verdict('loaded'),
+      degraded: Boolean(pick(st, 'degraded') ?? pick(s, 'degraded')),
+      capabilities: pick(s, 'capabilities') ?? pick(st, 'capabilities') ?? [],
+      defaults: defaultsFor(id, s),
+      hash: pick(s, 'hash', 'actual_hash') ?? hashes[id] ?? '',
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+function renderOverview() {
+  const st = state.status || {};
+  const conn = state.connection || st.connection || {};
+  const att = state.attestation || {};
+  const rows = moduleRows();
+  const loaded = rows.filter((r) => r.loaded.ok).length;
+  const untrusted = rows.filter((r) => !r.trusted.ok).length;
+  const hbMs = timeMs(conn.last_heartbeat);
+
+  const tile = (label, value, detail, tone) => el('div', { class: `tile tile-${tone}` },
+    el('p', { class: 'tile-label', text: label }),
+    el('p', { class: 'tile-value', text: value }),
+    el('p', { class: 'tile-detail' }, detail));
+
+  const source = att.binary_hash_source;
+  replaceChildren($('overview-tiles'),
+    tile('Signer', st.ready ? 'Ready' : 'Not ready',
+      st.ready ? `${st.signer_module_id || st.module_version || 'default module'}` : (st.reason || 'no signer module'),
+      st.ready ? 'ok' : 'bad'),
+    tile('Node', conn.connected ? 'Connected' : 'Disconnected',
+      hbMs ? relSpan(hbMs, 'last heartbeat ') : 'no heartbeat yet', conn.connected ? 'ok' : 'warn'),
+    tile('Modules', `${loaded} / ${rows.length} loaded`,
+      untrusted ? `${untrusted} untrusted` : 'all trusted', untrusted ? 'bad' : (loaded ? 'ok' : 'warn')),
+    tile('Binary hash', source === 'parent' ? 'Verified by launcher' : (source === 'self' ? 'Self-reported' : '—'),
+      shortHash(att.core_binary_hash), source === 'parent' ? 'ok' : 'warn'));
+}
+
+function renderRuntimeMeta() {
+  const st = state.status || {};
+  const bits = [];
+  if (st.cryfttee_version) bits.push(`v${st.cryfttee_version}`);
+  if (st.uptime_seconds !== undefined) bits.push(`up ${duration(st.uptime_seconds)}`);
+  $('runtime-meta').textContent = bits.join(' · ');
+}
+
+function verdictCell(v, what) {
+  if (v.unknown) return el('td', { 'data-label': what }, el('span', { class: 'muted', text: 'unknown' }));
+  // One wrapper, so the stacked small-screen layout keeps badge and reasons in one grid cell.
+  const inner = el('div', {}, badge(v.ok, 'yes', 'no'));
+  if (v.reasons.length) {
+    inner.append(el('ul', { class: 'reasons' }, v.reasons.map((r) =>
+      el('li', {}, r.code ? el('code', { class: 'reason-code', text: r.code }) : null, ' ', r.message))));
+  }
+  return el('td', { 'data-label': what, class: 'verdict' }, inner);
+}
+
+function renderModules() {
+  const rows = moduleRows();
+  const body = $('modules-body');
+  if (rows.length === 0) {
+    replaceChildren(body, el('tr', {}, el('td', { colspan: 9, class: 'empty', text: 'No modules in the manifest.' })));
+    return;
+  }
+  replaceChildren(body, rows.map((r) => el('tr', { dataset: { moduleId: r.id } },
+    el('th', { scope: 'row', 'data-label': 'Module' },
+      el('span', { class: 'module-id', text: r.id }),
+      r.degraded ? el('span', { class: 'badge badge-warn', text: 'degraded' }) : null,
+      r.description ? el('span', { class: 'module-desc', text: r.description }) : null),
+    el('td', { 'data-label': 'Version', text: r.version || '—' }),
+    el('td', { 'data-label': 'Publisher', text: r.publisher || '—' }),
+    verdictCell(r.trusted, 'Trusted'),
+    verdictCell(r.compatible, 'Compatible'),
+    verdictCell(r.loaded, 'Loaded'),
+    el('td', { 'data-label': 'Capabilities' }, chips(r.capabilities)),
+    el('td', { 'data-label': 'Default for' }, chips(r.defaults, 'chip chip-accent')),
+    el('td', { 'data-label': 'Hash' }, codeValue(r.hash, `hash of ${r.id}`, { short: true })))));
+}
+
+function renderAttestation() {
+  const a = state.attestation;
+  const body = $('attestation-body');
+  if (!a) {
+    replaceChildren(body, emptyNote('Attestation not available yet.'));
+    return;
+  }
+  const nodes = [];
+  if (a.binary_hash_source === 'self') {
+    nodes.push(el('div', { class: 'warning', role: 'note' },
+      el('strong', { text: 'Self-reported binary hash. ' }),
+      'cryfttee hashed its own executable because no launcher passed CRYFTTEE_VERIFIED_BINARY_HASH. ',
+      'A tampered binary could report anything here; start cryfttee through a launcher that hashes it first.'));
+  }
+  const hashes = a.module_hashes && typeof a.module_hashes === 'object' ? Object.entries(a.module_hashes) : [];
+  nodes.push(facts([
+    ['Core binary hash', codeValue(a.core_binary_hash, 'core binary hash')],
+    ['Hash source', el('span', { class: `source source-${a.binary_hash_source === 'parent' ? 'ok' : 'warn'}`,
+      text: a.binary_hash_source === 'parent' ? 'parent (verified by the launcher)' :
+        a.binary_hash_source === 'self' ? 'self (computed by cryfttee)' : String(a.binary_hash_source ?? '—') })],
+    ['Manifest hash', codeValue(a.manifest_hash, 'manifest hash')],
+    ['cryfttee version', a.cryfttee_version || '—'],
+    ['Loaded modules', chips(a.loaded_modules)],
+  ]));
+  nodes.push(el('h3', { class: 'sub', text: 'Module hashes' }));
+  if (hashes.length === 0) {
+    nodes.push(emptyNote('No module is running.'));
+  } else {
+    nodes.push(el('div', { class: 'table-wrap' }, el('table', { class: 'data-table compact', id: 'module-hashes' },
+      el('caption', { class: 'visually-hidden', text: 'Hashes of the running modules' }),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Module' }), el('th', { scope: 'col', text: 'SHA-256' }))),
+      el('tbody', {}, hashes.map(([id, hash]) => el('tr', { dataset: { moduleId: id } },
+        el('th', { scope: 'row', 'data-label': 'Module', text: id }),
+        el('td', { 'data-label': 'SHA-256' }, codeValue(String(hash), `hash of ${id}`))))))));
+  }
+  replaceChildren(body, nodes);
+}
+
+function keyBlock(kind, key, extra = []) {
+  const k = key && typeof key === 'object' ? key : {};
+  if (!k.available) {
+    return el('div', { class: 'key-block', dataset: { key: kind } },
+      el('h3', { class: 'sub', text: `${kind.toUpperCase()} key` }),
+      emptyNote(`No ${kind.toUpperCase()} key is registered.`));
+  }
+  return el('div', { class: 'key-block', dataset: { key: kind } },
+    el('h3', { class: 'sub', text: `${kind.toUpperCase()} key` }),
+    facts([
+      ['Public key', codeValue(k.public_key, `${kind.toUpperCase()} public key`)],
+      ['Handle', codeValue(k.key_handle, `${kind.toUpperCase()} key handle`)],
+      k.label ? ['Label', k.label] : null,
+      timeMs(k.created) ? ['Created', absolute(timeMs(k.created))] : null,
+      ...extra,
+    ]));
+}
+
+function renderKeys() {
+  const st = state.status;
+  const body = $('keys-body');
+  if (!st) {
+    replaceChildren(body, emptyNote('Status not available yet.'));
+    return;
+  }
+  const keys = st.keys || {};
+  const conn = state.connection || st.connection || {};
+  const nodeId = pick(keys.tls, 'node_id', 'nodeID') || pick(st, 'node_id');
+  const reported = conn.cryftgo_node_id;
+  const nodeRows = [];
+  if (nodeId) nodeRows.push(['NodeID', codeValue(nodeId, 'NodeID')]);
+  if (reported && reported !== nodeId) {
+    nodeRows.push(['NodeID (reported by node)', codeValue(reported, 'NodeID reported by the node')]);
+  }
+  const bls = Array.isArray(st.bls_pubkeys) ? st.bls_pubkeys.length : 0;
+  const tls = Array.isArray(st.tls_pubkeys) ? st.tls_pubkeys.length : 0;
+  replaceChildren(body,
+    keyBlock('bls', keys.bls),
+    keyBlock('tls', keys.tls, nodeRows),
+    !nodeRows.length ? el('p', { class: 'hint', text: 'NodeID: unknown until a TLS key is registered or the node sends a heartbeat.' }) : null,
+    el('p', { class: 'hint', text: `Keys held: ${bls} BLS, ${tls} TLS.` }));
+}
+
+function renderConnection() {
+  const c = state.connection || (state.status && state.status.connection);
+  const body = $('connection-body');
+  if (!c) {
+    replaceChildren(body, emptyNote('Connection status not available yet.'));
+    return;
+  }
+  const hb = timeMs(c.last_heartbeat);
+  const seen = timeMs(c.last_seen);
+  const errAt = timeMs(c.last_error_time);
+  replaceChildren(body,
+    el('div', { class: 'conn-head' },
+      badge(Boolean(c.connected), 'Connected', 'Not connected', c.connected ? 'ok' : 'warn'),
+      el('span', { class: 'muted', text: `connected = a heartbeat within the last ${c.connected_window_seconds ?? '?'} s` })),
+    facts([
+      ['Last heartbeat', el('span', { id: 'last-heartbeat' },
+        relSpan(hb), hb ? el('span', { class: 'muted abs', text: ` (${absolute(hb)})` }) : null)],
+      ['Latency', c.latency_ms !== undefined ? `${c.latency_ms} ms` : '—'],
+      ['Node version', c.cryftgo_version || '—'],
+      ['Node ID', c.cryftgo_node_id ? codeValue(c.cryftgo_node_id, 'node ID') : '—'],
+      ['Transport', c.transport || '—'],
+      ['Endpoint', c.endpoint ? el('code', { text: c.endpoint }) : '—'],
+      ['Last request', el('span', { id: 'conn-last-seen', text: seen ? absolute(seen) : 'never' })],
+      ['Heartbeats', String(c.heartbeat_count ?? 0)],
+      ['Requests', el('span', { id: 'conn-requests', text: String(c.request_count ?? 0) })],
+      ['Errors', String(c.error_count ?? 0)],
+      ['Last error', c.last_error ? el('span', { class: 'error-text', text: c.last_error }) : 'none'],
+      ['Last error at', errAt ? absolute(errAt) : '—'],
+    ], 'facts facts-grid'));
+}
+
+// Relative times age between polls without a data change.
+function tickRelativeTimes() {
+  for (const node of document.querySelectorAll('.rel')) {
+    node.textContent = `${node.dataset.relPrefix || ''}${relative(Number(node.dataset.relMs))}`;
+  }
+}
+
+// Counters that move with every request (any client's) are updated in place, not re-rendered,
+// so a focused control in the section keeps its focus.
+function updateVolatileConnection(c) {
+  const seen = timeMs(c.last_seen);
+  const seenNode = $('conn-last-seen');
+  if (seenNode) seenNode.textContent = seen ? absolute(seen) : 'never';
+  const requests = $('conn-requests');
+  if (requests) requests.textContent = String(c.request_count ?? 0);
+}
+
+function panelItem(item) {
+  if (!item || typeof item !== 'object') return null;
+  switch (item.type) {
+    case 'key_value':
+      return el('div', { class: 'panel-item kv' },
+        el('span', { class: 'kv-key', text: String(item.key ?? '') }),
+        el('span', { class: 'kv-value', text: String(item.value ?? '') }));
+    case 'public_key': {
+      const pk = String(item.public_key ?? '');
+      return el('div', { class: 'panel-item pubkey' },
+        el('div', { class: 'pubkey-head' },
+          el('span', { class: 'chip chip-accent', text: String(item.key_type ?? 'key') }),
+          item.label ? el('span', { class: 'pubkey-label', text: String(item.label) }) : null,
+          item.created ? el('span', { class: 'muted', text: String(item.created) }) : null),
+        codeValue(pk, `${item.key_type ?? ''} public key ${item.label ?? ''}`.trim()));
+    }
+    case 'status_indicator': {
+      const status = ['ok', 'warning', 'error'].includes(item.status) ? item.status : 'unknown';
+      return el('div', { class: `panel-item indicator indicator-${status}` },
+        el('span', { class: 'indicator-dot', 'aria-hidden': 'true' }),
+        el('span', { class: 'indicator-status', text: status.toUpperCase() }),
+        el('span', { class: 'indicator-message', text: String(item.message ?? '') }));
+    }
+    default:
+      return el('div', { class: 'panel-item muted', text: `unsupported item type "${String(item.type)}"` });
+  }
+}
+
+function panelCard(id, panel) {
+  const card = el('article', { class: 'panel', dataset: { moduleId: id }, 'aria-labelledby': `panel-${id}` });
+  if (!panel || panel.error) {
+    card.append(el('h3', { id: `panel-${id}`, text: id }),
+      el('p', { class: 'error-text', text: panel ? panel.error : 'no panel' }));
+    return card;
+  }
+  card.append(el('header', { class: 'panel-head' },
+    el('h3', { id: `panel-${id}`, text: String(panel.title || id) }),
+    el('span', { class: 'muted', text: `${id}${panel.module_version ? ` · ${panel.module_version}` : ''}` })));
+  const sections = Array.isArray(panel.sections) ? panel.sections.slice(0, MAX_PANEL_SECTIONS) : [];
+  if (sections.length === 0) card.append(emptyNote('The module reports no sections.'));
+  for (const section of sections) {
+    if (!section || typeof section !== 'object') continue;
+    const items = Array.isArray(section.items) ? section.items.slice(0, MAX_PANEL_ITEMS) : [];
+    card.append(el('section', { class: 'panel-section' },
+      el('h4', { text: String(section.heading ?? '') }),
+      items.length ? el('div', { class: 'panel-items' }, items.map(panelItem)) : emptyNote('(empty)')));
+  }
+  return card;
+}
+
+function renderPanels() {
+  const body = $('panels-body');
+  if (state.panels.size === 0) {
+    replaceChildren(body, emptyNote('No loaded module provides a status panel.'));
+    return;
+  }
+  replaceChildren(body, [...state.panels.entries()].map(([id, panel]) => panelCard(id, panel)));
+}
+
+// ---- schema inspector: a collapsible tree of <details>, keyboard operable by default ----------
+
+function jsonNode(key, value, depth) {
+  const keyLabel = key === null ? null : el('span', { class: 'json-key', text: `${key}: ` });
+  if (value !== null && typeof value === 'object') {
+    const isArr = Array.isArray(value);
+    const entries = isArr ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const details = el('details', { class: 'json-node', open: depth < 2 });
+    details.append(el('summary', {}, keyLabel,
+      el('span', { class: 'json-brace', text: isArr ? `[ ${entries.length} ]` : `{ ${entries.length} }` })));
+    details.append(el('div', { class: 'json-children' }, entries.map(([k, v]) => jsonNode(k, v, depth + 1))));
+    return details;
+  }
+  const type = value === null ? 'null' : typeof value;
+  return el('div', { class: 'json-leaf' }, keyLabel,
+    el('span', { class: `json-${type}`, text: type === 'string' ? JSON.stringify(value) : String(value) }));
+}
+
+function renderSchema() {
+  const body = $('schema-body');
+  if (!state.schema) {
+    replaceChildren(body, emptyNote('Schema not available.'));
+    return;
+  }
+  replaceChildren(body, jsonNode(null, state.schema, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fetching
+
+class HttpError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error : `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.code;
+  }
+}
+
+async function getJson(path, options = {}) {
+  const response = await fetch(path, {
+    cache: 'no-store',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...(options.headers || {}) },
+    method: options.method || 'GET',
+    body: options.body,
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw new HttpError(response.status, body);
+  return body;
+}
+
+// Returns the value, or undefined when the endpoint failed (and remembers the error).
+async function optional(path, errors) {
+  try {
+    return await getJson(path);
+  } catch (e) {
+    errors.push(`${path}: ${e.message}`);
+    return undefined;
+  }
+}
+
+async function fetchPanels(status) {
+  const panels = new Map();
+  const mods = status && Array.isArray(status.modules) ? status.modules : [];
+  await Promise.all(mods.filter((m) => m && m.loaded).map(async (m) => {
+    const id = String(m.id);
+    if (m.status_panel && typeof m.status_panel === 'object') {
+      panels.set(id, m.status_panel);
+      return;
+    }
+    try {
+      panels.set(id, await getJson(`/v1/modules/${encodeURIComponent(id)}/status-panel`));
+    } catch (e) {
+      // A module without get_status_panel is not an error worth showing.
+      if (e.status !== 404 && e.status !== 400) panels.set(id, { error: e.message });
+    }
+  }));
+  // Stable order: manifest order.
+  return new Map(mods.map((m) => String(m.id)).filter((id) => panels.has(id)).map((id) => [id, panels.get(id)]));
+}
+
+function setLive(ok, detail) {
+  const pill = $('live-pill');
+  pill.dataset.state = ok ? 'live' : 'offline';
+  $('live-text').textContent = ok ? 'Live' : 'Offline';
+  const banner = $('offline-banner');
+  if (ok) {
+    banner.hidden = true;
+    if (state.offline) announce('Connection to cryfttee restored');
+  } else {
+    banner.hidden = false;
+    banner.textContent = `The daemon is not answering (${detail}). Showing the last data received; retrying every ${POLL_MS / 1000} s.`;
+  }
+  state.offline = !ok;
+}
+
+async function refresh({ withSchema = false } = {}) {
+  const errors = [];
+  const [status, attestation, connection] = await Promise.all([
+    optional('/v1/staking/status', errors),
+    optional('/v1/runtime/attestation', errors),
+    optional('/v1/runtime/connection', errors),
+  ]);
+  if (withSchema || state.schema === null) {
+    const schema = await optional('/v1/schema/modules', errors);
+    if (schema !== undefined) state.schema = schema;
+  }
+  if (status === undefined && attestation === undefined && connection === undefined) {
+    setLive(false, errors[0] || 'no answer');
+    return;
+  }
+  if (status !== undefined) {
+    state.status = status;
+    state.panels = await fetchPanels(status);
+  }
+  if (attestation !== undefined) state.attestation = attestation;
+  if (connection !== undefined) state.connection = connection;
+  state.lastOk = Date.now();
+  setLive(true);
+  announceChanges();
+  render();
+}
+
+function announceChanges() {
+  const conn = state.connection || {};
+  const prev = state.lastAnnounced;
+  if (prev.connected !== undefined && prev.connected !== Boolean(conn.connected)) {
+    announce(conn.connected ? 'Node connected' : 'Node disconnected');
+  } else if (prev.heartbeats !== undefined && conn.heartbeat_count > prev.heartbeats) {
+    announce('Heartbeat received from the node');
+  }
+  prev.connected = Boolean(conn.connected);
+  prev.heartbeats = conn.heartbeat_count;
+}
+
+function render() {
+  // The volatile parts (uptime, relative times) are excluded from the change keys.
+  const conn = state.connection || (state.status && state.status.connection) || {};
+  const { uptime_seconds: _u, connection: _c, ...statusStable } = state.status || {};
+  renderRuntimeMeta();
+  renderIfChanged('overview', [statusStable, state.schema, state.attestation && state.attestation.core_binary_hash,
+    state.attestation && state.attestation.binary_hash_source, conn.connected, conn.last_heartbeat], renderOverview);
+  renderIfChanged('modules', [state.schema, statusStable.modules, statusStable.defaults,
+    state.attestation && state.attestation.module_hashes], renderModules);
+  const { timestamp: _t, ...attStable } = state.attestation || {};
+  renderIfChanged('attestation', attStable, renderAttestation);
+  renderIfChanged('keys', [statusStable.keys, statusStable.bls_pubkeys, statusStable.tls_pubkeys,
+    conn.cryftgo_node_id], renderKeys);
+  const { last_seen: _ls, request_count: _rc, ...connStable } = conn;
+  renderIfChanged('connection', connStable, renderConnection);
+  updateVolatileConnection(conn);
+  renderIfChanged('panels', [...state.panels.entries()], renderPanels);
+  renderIfChanged('schema', state.schema, renderSchema);
+  tickRelativeTimes();
+  $('footer-updated').textContent = `Last update ${absolute(state.lastOk)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reload
+
+async function csrfToken() {
+  // Asked for on every reload: the answer also (re)sets the SameSite cookie that must match.
+  const answer = await getJson('/kiosk/csrf');
+  if (!answer || !isStr(answer.token)) throw new Error('no CSRF token from the kiosk');
+  return answer.token;
+}
+
+function reloadSummary(result) {
+  const box = $('reload-result');
+  const list = (title, ids, tone) => (Array.isArray(ids) && ids.length
+    ? el('div', { class: `diff diff-${tone}` }, el('h3', { class: 'diff-title', text: `${title} (${ids.length})` }),
+      el('ul', {}, ids.map((id) => el('li', { text: String(id) }))))
+    : null);
+  const refused = Array.isArray(result.refused) ? result.refused : [];
+  const refusedNode = refused.length
+    ? el('div', { class: 'diff diff-bad' }, el('h3', { class: 'diff-title', text: `Refused (${refused.length})` }),
+      el('ul', {}, refused.map((r) => el('li', {},
+        el('strong', { text: String(pick(r, 'id') ?? '?') }), ': ',
+        normReasons(pick(r, 'reasons')).map((x) => x.message || x.code).join('; ') || 'no reason given'))))
+    : null;
+  const added = pick(result, 'added') || [];
+  const removed = pick(result, 'removed') || [];
+  const changed = pick(result, 'changed') || [];
+  const nothing = !added.length && !removed.length && !changed.length && !refused.length;
+  replaceChildren(box,
+    el('p', { class: 'reload-head' },
+      el('strong', { text: 'Reload complete. ' }),
+      result.generation !== undefined ? `Registry generation ${result.generation}. ` : '',
+      nothing ? 'Nothing changed.' : ''),
+    el('div', { class: 'diffs' },
+      list('Added', added, 'ok'), list('Removed', removed, 'warn'), list('Changed', changed, 'info'), refusedNode));
+  box.dataset.state = refused.length ? 'warn' : 'ok';
+  box.hidden = false;
+  announce(nothing ? 'Reload complete: nothing changed' :
+    `Reload complete: ${added.length} added, ${removed.length} removed, ${changed.length} changed, ${refused.length} refused`);
+}
+
+async function reload() {
+  const button = $('reload-button');
+  const box = $('reload-result');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = 'Reloading…';
+  try {
+    const token = await csrfToken();
+    const result = await getJson('/v1/admin/reload-modules', {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': token, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    reloadSummary(result || {});
+    await refresh({ withSchema: true });
+  } catch (e) {
+    replaceChildren(box, el('p', {}, el('strong', { text: 'Reload failed: ' }), e.message,
+      e.code ? el('code', { class: 'reason-code', text: ` ${e.code}` }) : null));
+    box.dataset.state = 'bad';
+    box.hidden = false;
+    announce(`Reload failed: ${e.message}`);
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = 'Reload modules';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring
+
+function setAllDetails(open) {
+  for (const d of $('schema-body').querySelectorAll('details')) d.open = open;
+}
+
+function start() {
+  $('reload-button').addEventListener('click', reload);
+  $('schema-expand').addEventListener('click', () => setAllDetails(true));
+  $('schema-collapse').addEventListener('click', () => setAllDetails(false));
+  $('schema-copy').addEventListener('click', (ev) => {
+    copyText(JSON.stringify(state.schema, null, 2), ev.currentTarget);
+  });
+  const loop = async () => {
+    state.polls += 1;
+    try {
+      await refresh({ withSchema: state.polls % SCHEMA_EVERY === 0 });
+    } catch (e) {
+      setLive(false, e.message);
+    }
+    setTimeout(loop, POLL_MS);
+  };
+  loop();
+}
+
+start();
