@@ -79,7 +79,9 @@ Result<ManifestEntry> ParseEntry(const FieldReader& r) {
 
 Status ParseDefaultFor(const nlohmann::json& value, const FieldReader& r, ManifestEntry* e) {
   if (!value.is_object()) return r.Error("defaultFor", "must be an object like {\"bls\": true}");
-  for (const auto& [kind, flag] : value.items()) {
+  for (const auto& item : value.items()) {
+    const std::string& kind = item.key();
+    const nlohmann::json& flag = item.value();
     if (std::find_if(std::begin(kDefaultKinds), std::end(kDefaultKinds),
                      [&](const char* k) { return kind == k; }) == std::end(kDefaultKinds)) {
       return r.Error("defaultFor", "unknown kind \"" + kind + "\" (expected \"bls\" or \"tls\")");
