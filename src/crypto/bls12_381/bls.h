@@ -124,10 +124,10 @@ bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteSpan> m
 bool FastAggregateVerify(std::span<const PublicKey> pks, ByteSpan message, const Signature& sig,
                          std::string_view dst = kDstSig);
 
-// Verifies n independent (pk_i, message_i, sig_i) triples at once: picks fresh random 64-bit
-// scalars c_i and checks prod e(c_i*pk_i, H(m_i)) == e(G1, sum c_i*sig_i). True only if every
-// triple is valid (a forged batch passes with probability about 2^-64). Empty or mismatched
-// lengths give false.
+// Verifies n independent (pk_i, message_i, sig_i) triples at once: picks fresh random odd 64-bit
+// scalars c_i (OpenSSL RAND_bytes) and checks prod e(c_i*pk_i, H(m_i)) == e(G1, sum c_i*sig_i),
+// one multi-pairing. True only if every triple is valid (a batch containing an invalid triple
+// passes with probability about 2^-63). Empty or mismatched lengths give false.
 bool BatchVerify(std::span<const PublicKey> pks, std::span<const ByteSpan> messages,
                  std::span<const Signature> sigs, std::string_view dst = kDstSig);
 
