@@ -46,7 +46,7 @@ TEST(Hostile, InfiniteLoopRunsOutOfFuel) {
   ASSERT_TRUE(m);
   auto start = std::chrono::steady_clock::now();
   ExpectCode(m->CallJson("spin", ""), "module_out_of_fuel");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ExpectStillWorks(*m);
 }
 
@@ -60,7 +60,7 @@ TEST(Hostile, InfiniteLoopHitsWallTimeCap) {
   ExpectCode(m->CallJson("spin", ""), "module_timeout");
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_GE(elapsed, std::chrono::milliseconds(100));
-  EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(3000));  // generous: CI machines are busy
   ExpectStillWorks(*m);
 }
 
@@ -70,7 +70,7 @@ TEST(Hostile, StartFunctionThatLoopsFailsTheLoad) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), "module_out_of_fuel") << m.status().ToString();
   EXPECT_NE(m.status().message().find("start function"), std::string::npos);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(Hostile, MemoryGrowBombStopsAtThePageCap) {
@@ -194,7 +194,9 @@ TEST(Hostile, ImportNotGrantedFailsTheLoad) {
 }
 
 TEST(Hostile, ThousandTrapsInARowKeepTheStoreBounded) {
-  auto m = MustLoad("hostile");
+  Limits limits = SmallLimits();
+  limits.fuel_per_call = 20'000;  // keeps the 200 out-of-fuel calls quick
+  auto m = MustLoad("hostile", limits);
   ASSERT_TRUE(m);
   ExpectStillWorks(*m);
   const size_t baseline = testing::MaxStoreObjectCount(*m);

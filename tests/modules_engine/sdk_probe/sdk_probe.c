@@ -93,9 +93,9 @@ CRYFTTEE_CAPABILITY(alloc_stress) {
   enum { N = 64 };
   uint8_t* blocks[N];
   uint32_t sizes[N];
-  for (uint32_t round = 0; round < 8; ++round) {
+  for (uint32_t round = 0; round < 4; ++round) {
     for (uint32_t i = 0; i < N; ++i) {
-      sizes[i] = (i * 37u + round * 101u) % 3000u;
+      sizes[i] = (i * 37u + round * 101u) % 1000u;
       blocks[i] = (uint8_t*)cryfttee_alloc(sizes[i]);
       if (!blocks[i] || ((uintptr_t)blocks[i] & 7u) != 0) return text_answer("bad pointer");
       memset(blocks[i], (int)(i + round), sizes[i]);
