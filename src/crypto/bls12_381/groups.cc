@@ -73,8 +73,10 @@ bool G2OnCurve(const G2Affine& a) { return OnCurve(a, kB2); }
 G1 G1MulAbsU(const G1& p) { return MulAbsU(p); }
 G2 G2MulAbsU(const G2& p) { return MulAbsU(p); }
 
+G1 G1Phi(const G1& p) { return {p.x * kBeta, p.y, p.z}; }
+
 bool G1InSubgroupVartime(const G1& p) {
-  G1 phi{p.x * kBeta, p.y, p.z};
+  G1 phi = G1Phi(p);
   G1 u2p = MulAbsU(MulAbsU(p));  // [u^2]P
   return JacEqualVartime(phi, JacNeg(u2p));
 }

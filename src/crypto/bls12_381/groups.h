@@ -32,6 +32,8 @@ bool G1InSubgroupVartime(const G1& p);
 // Scott 2021: P in G2 iff psi(P) == [u]P. P must be on E2.
 bool G2InSubgroupVartime(const G2& p);
 
+// phi(x, y) = (beta x, y) on Jacobian or projective coordinates (only X changes).
+G1 G1Phi(const G1& p);
 // psi = untwist-Frobenius-twist, and psi^2.
 G2 G2Psi(const G2& p);
 G2 G2Psi2(const G2& p);

@@ -71,16 +71,31 @@ G2 G2MulSecret(const G2& p, const Scalar& k) {
 }
 
 G1 G1MulSecret(const G1& p, const Scalar& k) {
-  Projective<Fp> table[16];
-  table[0] = ProjIdentity<Fp>();
-  table[1] = ProjFromJacobian(p);
-  for (int i = 2; i < 16; ++i) table[i] = ProjAdd(table[i - 1], table[1]);
-  Projective<Fp> acc = ProjIdentity<Fp>();
-  for (int w = 63; w >= 0; --w) {
-    if (w != 63) acc = ProjDouble(ProjDouble(ProjDouble(ProjDouble(acc))));
-    uint64_t digit = (k.l[w / 16] >> (4 * (w % 16))) & 15;
-    acc = ProjAdd(acc, ProjLookup16(table, digit));
+  // GLV with phi(x, y) = (beta x, y), which acts as -x^2 on G1: with the base-x digits,
+  // k = (d0 + d1 x) + (d2 + d3 x) x^2, so kP = a P + b (-phi)(P) with a, b < 2^128.
+  uint64_t d[4];
+  DecomposeBaseAbsU(k, d);
+  u128 a = u128(d[1]) * kAbsU + d[0];  // < x^2 < 2^128
+  u128 b = u128(d[3]) * kAbsU + d[2];  // < 2^64 x + x < 2^128
+  uint64_t digits[2][2] = {{uint64_t(a), uint64_t(a >> 64)}, {uint64_t(b), uint64_t(b >> 64)}};
+  Projective<Fp> table[2][16];
+  table[0][0] = ProjIdentity<Fp>();
+  table[0][1] = ProjFromJacobian(p);
+  for (int i = 2; i < 16; ++i) table[0][i] = ProjAdd(table[0][i - 1], table[0][1]);
+  for (int i = 0; i < 16; ++i) {
+    G1 phi = G1Phi(G1{table[0][i].x, table[0][i].y, table[0][i].z});
+    table[1][i] = {phi.x, -phi.y, phi.z};
   }
+  Projective<Fp> acc = ProjIdentity<Fp>();
+  for (int w = 31; w >= 0; --w) {
+    if (w != 31) acc = ProjDouble(ProjDouble(ProjDouble(ProjDouble(acc))));
+    for (int j = 0; j < 2; ++j) {
+      uint64_t digit = (digits[j][w / 16] >> (4 * (w % 16))) & 15;
+      acc = ProjAdd(acc, ProjLookup16(table[j], digit));
+    }
+  }
+  SecureWipe(d, sizeof d);
+  SecureWipe(digits, sizeof digits);
   return JacFromProjective(acc);
 }
 
