@@ -46,7 +46,7 @@ test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'no-sanitizer'
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'no-sanitizer|browser'
 
 fuzz-smoke: deps
 	@cmake --preset fuzz >/dev/null
