@@ -266,6 +266,30 @@ Result<StatusPanel> ParseStatusPanel(const Json& j) {
   return p;
 }
 
+Result<std::vector<KeyListEntry>> ParseKeyList(const Json& j) {
+  FieldReader r(j, "key list");
+  std::vector<KeyListEntry> out;
+  const Json* keys = r.Find("keys");
+  if (!keys || !keys->is_array()) {
+    r.Fail("keys", "an array");
+    return r.error();
+  }
+  for (const Json& kj : *keys) {
+    FieldReader k(kj, "key list entry");
+    KeyListEntry e;
+    e.key_handle = k.Str("key_handle");
+    e.key_type = k.Str("key_type");
+    e.public_key = k.Str("public_key");
+    e.label = k.Str("label");
+    e.created = k.Str("created");
+    e.sign_count = k.Int("sign_count");
+    if (!k.error().ok()) return k.error();
+    out.push_back(std::move(e));
+  }
+  if (!r.error().ok()) return r.error();
+  return out;
+}
+
 std::string NormalizePublicKey(const std::string& text) {
   std::string s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();

@@ -147,6 +147,16 @@ struct SignResult {
   Json raw;
 };
 
+// One entry of GET /v1/staking/keys (public data only).
+struct KeyListEntry {
+  std::string key_handle;
+  std::string key_type;  // "bls", "secp256k1", "p256"
+  std::string public_key;
+  std::string label;
+  std::string created;
+  int64_t sign_count = 0;
+};
+
 struct StatusPanel {
   std::string module_id;
   std::string module_version;
@@ -163,6 +173,7 @@ Result<StakingStatus> ParseStakingStatus(const Json& j);
 Result<RegisterResult> ParseRegisterResult(const Json& j);
 Result<SignResult> ParseSignResult(const Json& j);
 Result<StatusPanel> ParseStatusPanel(const Json& j);
+Result<std::vector<KeyListEntry>> ParseKeyList(const Json& j);
 
 // Public keys compare as lower-case hex with a "0x" prefix (the daemon writes them that way; a
 // saved file or an operator may not).

@@ -214,6 +214,11 @@ Result<SignResult> CryftteeClient::SignTls(const TlsSignRequest& request) {
   return ParseSignResult(j);
 }
 
+Result<std::vector<KeyListEntry>> CryftteeClient::ListKeys() {
+  CRYFTTEE_ASSIGN_OR_RETURN(Json j, Call("GET", "/v1/staking/keys"));
+  return ParseKeyList(j);
+}
+
 Result<StatusPanel> CryftteeClient::GetStatusPanel(const std::string& module_id) {
   CRYFTTEE_ASSIGN_OR_RETURN(Json j,
                             Call("GET", "/v1/modules/" + UrlEncode(module_id) + "/status-panel"));

@@ -36,6 +36,8 @@ class CryftteeClient {
   Result<SignResult> SignBls(const BlsSignRequest& request);
   Result<RegisterResult> RegisterTls(const TlsRegisterRequest& request);
   Result<SignResult> SignTls(const TlsSignRequest& request);
+  // GET /v1/staking/keys
+  Result<std::vector<KeyListEntry>> ListKeys();
   // GET /v1/modules/{id}/status-panel
   Result<StatusPanel> GetStatusPanel(const std::string& module_id);
   // POST /v1/admin/reload-modules

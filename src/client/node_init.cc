@@ -20,8 +20,16 @@ std::vector<std::string> Available(const std::vector<std::string>& list, const K
   return {};
 }
 
-std::string HandleFor(const KeyInfo& key, const std::string& public_key) {
-  return key.available && NormalizePublicKey(key.public_key) == public_key ? key.key_handle : "";
+// The handle of an existing key: from the status's default key, else from the key list (a
+// daemon without GET /v1/staking/keys leaves it empty, and signing then names the public key).
+std::string HandleFor(CryftteeClient& client, const KeyInfo& key, const std::string& public_key) {
+  if (key.available && NormalizePublicKey(key.public_key) == public_key) return key.key_handle;
+  auto list = client.ListKeys();
+  if (!list.ok()) return "";
+  for (const KeyListEntry& e : *list) {
+    if (NormalizePublicKey(e.public_key) == public_key) return e.key_handle;
+  }
+  return "";
 }
 
 Status DecisionError(const char* kind, const KeyDecision& d, const std::vector<std::string>& have) {
@@ -99,7 +107,7 @@ Result<NodeIdentity> InitializeNode(CryftteeClient& client, const NodeInitOption
     Log(options, "generated BLS key " + identity.bls.public_key);
   } else {
     identity.bls.public_key = bls.public_key;
-    identity.bls.key_handle = HandleFor(status.bls_key, bls.public_key);
+    identity.bls.key_handle = HandleFor(client, status.bls_key, bls.public_key);
     Log(options, std::string(bls.action == KeyAction::kAdoptFirst ? "adopted" : "using existing") +
                      " BLS key " + bls.public_key);
   }
@@ -129,7 +137,7 @@ Result<NodeIdentity> InitializeNode(CryftteeClient& client, const NodeInitOption
     Log(options, "generated TLS key " + identity.tls.public_key + ", node ID " + identity.node_id);
   } else {
     identity.tls.public_key = tls.public_key;
-    identity.tls.key_handle = HandleFor(status.tls_key, tls.public_key);
+    identity.tls.key_handle = HandleFor(client, status.tls_key, tls.public_key);
     if (tls.action == KeyAction::kUseSaved) {
       // The saved certificate proves the saved node ID; without one, trust the saved ID.
       if (!saved.tls_certificate_pem.empty()) {
