@@ -107,8 +107,8 @@ json NegativeVerify(uint64_t i, const Signer& s, const Signer& prev, SeededRng& 
       {"kind", kind}, {"pk", Hex(pk)}, {"msg", Hex(msg)}, {"sig", Hex(sig)}, {"result", result}};
 }
 
-// Aggregates over the last three signers: AggregateVerify (distinct messages) and
-// FastAggregateVerify (one message signed by all three).
+// Aggregates over the last three signers: AggregateVerify (distinct messages), BatchVerify
+// (three separate triples) and FastAggregateVerify (one message signed by all three).
 json AggregateCase(const std::deque<Signer>& last) {
   std::vector<PublicKey> pks;
   std::vector<Signature> sigs;
@@ -127,6 +127,9 @@ json AggregateCase(const std::deque<Signer>& last) {
   if (!agg.ok()) return j;
   j["agg"] = Hex(agg->ToBytes());
   j["agg_verify"] = AggregateVerify(pks, msgs, *agg);
+  j["batch_verify"] = BatchVerify(pks, msgs, sigs);
+  std::swap(sigs[0], sigs[1]);
+  j["batch_verify_swapped_sigs"] = BatchVerify(pks, msgs, sigs);
   std::swap(msgs[0], msgs[1]);  // pairs no longer match unless the messages are equal
   j["agg_verify_swapped"] = AggregateVerify(pks, msgs, *agg);
 

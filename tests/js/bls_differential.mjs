@@ -138,6 +138,9 @@ function makeBlstChecker(blst) {
       const agg = blst.aggregateSignatures(sigs, true);
       d.eq(c, 'aggregate.agg', a.agg, hex(agg.toBytes(true)));
       d.eq(c, 'aggregate.verify', a.agg_verify, blst.aggregateVerify(msgs, pks, agg, true, true));
+      const sets = (order) => order.map((k, n) => ({ msg: msgs[n], pk: pks[n], sig: sigs[k] }));
+      d.eq(c, 'batch_verify', a.batch_verify, blst.verifyMultipleAggregateSignatures(sets([0, 1, 2]), true, true));
+      d.eq(c, 'batch_verify_swapped_sigs', a.batch_verify_swapped_sigs, blst.verifyMultipleAggregateSignatures(sets([1, 0, 2]), true, true));
       [msgs[0], msgs[1]] = [msgs[1], msgs[0]];
       d.eq(c, 'aggregate.verify_swapped', a.agg_verify_swapped, blst.aggregateVerify(msgs, pks, agg, true, true));
       const fast = blst.Signature.fromBytes(bytes(a.fast_agg), true, false);
