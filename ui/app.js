@@ -16,6 +16,7 @@ const state = {
   attestation: null,
   connection: null,
   schema: null,
+  keys: null, // GET /v1/staking/keys: every key the vault holds
   panels: new Map(), // module id -> panel JSON or {error}
   lastOk: 0,
   polls: 0,
@@ -218,8 +219,11 @@ function emptyNote(text) {
 // ---------------------------------------------------------------------------------------------
 // Data normalisation (tolerant of field spellings: the seeds use both snake and camel case)
 
+// Accepts {verdicts: {trusted: {ok, reasons}}} (the schema), a flat boolean (status), or an
+// object in place of the boolean.
 function verdictOf(entry, name) {
-  const v = entry ? entry[name] : undefined;
+  const full = entry && entry.verdicts && typeof entry.verdicts === 'object' ? entry.verdicts[name] : undefined;
+  const v = full !== undefined ? full : (entry ? entry[name] : undefined);
   const reasonsField = pick(entry, `${name}_reasons`, `${name}Reasons`);
   if (typeof v === 'boolean') return { ok: v, reasons: normReasons(reasonsField) };
   if (v && typeof v === 'object') {
@@ -281,10 +285,11 @@ function moduleRows() {
       trusted: verdict('trusted'),
       compatible: verdict('compatible'),
       loaded: verdict('loaded'),
-      degraded: Boolean(pick(st, 'degraded') ?? pick(s, 'degraded')),
+      degraded: Boolean(pick(st, 'degraded') ?? pick(s.health, 'degraded')),
       capabilities: pick(s, 'capabilities') ?? pick(st, 'capabilities') ?? [],
       defaults: defaultsFor(id, s),
-      hash: pick(s, 'hash', 'actual_hash') ?? hashes[id] ?? '',
+      hash: pick(s, 'hash') ?? hashes[id] ?? '',
+      fileHash: pick(s, 'file_hash', 'actual_hash') ?? '',
     };
   });
 }
@@ -357,7 +362,11 @@ function renderModules() {
     verdictCell(r.loaded, 'Loaded'),
     el('td', { 'data-label': 'Capabilities' }, chips(r.capabilities)),
     el('td', { 'data-label': 'Default for' }, chips(r.defaults, 'chip chip-accent')),
-    el('td', { 'data-label': 'Hash' }, codeValue(r.hash, `hash of ${r.id}`, { short: true })))));
+    el('td', { 'data-label': 'Hash' }, el('div', {},
+      codeValue(r.hash, `hash of ${r.id}`, { short: true }),
+      r.fileHash && r.hash && r.fileHash !== r.hash
+        ? el('p', { class: 'hash-mismatch' }, 'file on disk: ', codeValue(r.fileHash, `file hash of ${r.id}`, { short: true }))
+        : null)))));
 }
 
 function renderAttestation() {
@@ -438,7 +447,29 @@ function renderKeys() {
     keyBlock('bls', keys.bls),
     keyBlock('tls', keys.tls, nodeRows),
     !nodeRows.length ? el('p', { class: 'hint', text: 'NodeID: unknown until a TLS key is registered or the node sends a heartbeat.' }) : null,
-    el('p', { class: 'hint', text: `Keys held: ${bls} BLS, ${tls} TLS.` }));
+    el('p', { class: 'hint', text: `Keys held: ${bls} BLS, ${tls} TLS.` }),
+    allKeysTable());
+}
+
+// Every key in the vault, with its use counters (GET /v1/staking/keys).
+function allKeysTable() {
+  const list = state.keys && Array.isArray(state.keys.keys) ? state.keys.keys : [];
+  if (list.length === 0) return null;
+  return el('details', { class: 'all-keys' },
+    el('summary', { text: `All keys (${list.length})` }),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'data-table compact', id: 'all-keys' },
+      el('caption', { class: 'visually-hidden', text: 'Every key held by the key vault' }),
+      el('thead', {}, el('tr', {}, ['Type', 'Handle', 'Public key', 'Created', 'Signatures', 'Last signature']
+        .map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, list.map((k) => el('tr', { dataset: { keyHandle: String(k.key_handle ?? '') } },
+        el('td', { 'data-label': 'Type' }, el('span', { class: 'chip chip-accent', text: String(k.key_type ?? '?') })),
+        el('th', { scope: 'row', 'data-label': 'Handle' },
+          el('code', { text: String(k.key_handle ?? '') }),
+          k.label ? el('span', { class: 'module-desc', text: String(k.label) }) : null),
+        el('td', { 'data-label': 'Public key' }, codeValue(String(k.public_key ?? ''), `public key ${k.key_handle}`, { short: true })),
+        el('td', { 'data-label': 'Created', text: timeMs(k.created) ? absolute(timeMs(k.created)) : '—' }),
+        el('td', { 'data-label': 'Signatures', text: String(k.sign_count ?? 0) }),
+        el('td', { 'data-label': 'Last signature', text: timeMs(k.last_sign) ? absolute(timeMs(k.last_sign)) : 'never' })))))));
 }
 
 function renderConnection() {
@@ -651,10 +682,11 @@ function setLive(ok, detail) {
 
 async function refresh({ withSchema = false } = {}) {
   const errors = [];
-  const [status, attestation, connection] = await Promise.all([
+  const [status, attestation, connection, keys] = await Promise.all([
     optional('/v1/staking/status', errors),
     optional('/v1/runtime/attestation', errors),
     optional('/v1/runtime/connection', errors),
+    optional('/v1/staking/keys', errors),
   ]);
   if (withSchema || state.schema === null) {
     const schema = await optional('/v1/schema/modules', errors);
@@ -670,6 +702,7 @@ async function refresh({ withSchema = false } = {}) {
   }
   if (attestation !== undefined) state.attestation = attestation;
   if (connection !== undefined) state.connection = connection;
+  if (keys !== undefined) state.keys = keys;
   state.lastOk = Date.now();
   setLive(true);
   announceChanges();
@@ -700,7 +733,7 @@ function render() {
   const { timestamp: _t, ...attStable } = state.attestation || {};
   renderIfChanged('attestation', attStable, renderAttestation);
   renderIfChanged('keys', [statusStable.keys, statusStable.bls_pubkeys, statusStable.tls_pubkeys,
-    conn.cryftgo_node_id], renderKeys);
+    conn.cryftgo_node_id, state.keys], renderKeys);
   const { last_seen: _ls, request_count: _rc, ...connStable } = conn;
   renderIfChanged('connection', connStable, renderConnection);
   updateVolatileConnection(conn);

@@ -21,8 +21,10 @@ bool IsRoutedPath(const std::string& path) {
 
 const std::vector<std::string>& KioskReadOnlyRoutes() {
   static const std::vector<std::string> routes = {
-      "/v1/staking/status", "/v1/runtime/attestation",       "/v1/runtime/connection",
-      "/v1/schema/modules", "/v1/modules/{id}/status-panel",
+      "/v1/staking/status",
+      "/v1/staking/keys",  // public keys and use counters, never private material
+      "/v1/runtime/attestation", "/v1/runtime/connection",
+      "/v1/schema/modules",      "/v1/modules/{id}/status-panel",
   };
   return routes;
 }

@@ -250,6 +250,7 @@ class KioskRouterTest : public ::testing::Test {
       };
     };
     api_.Add("GET", "/v1/staking/status", ok("status"));
+    api_.Add("GET", "/v1/staking/keys", ok("keys"));
     api_.Add("GET", "/v1/runtime/attestation", ok("attestation"));
     api_.Add("GET", "/v1/runtime/connection", ok("connection"));
     api_.Add("POST", "/v1/runtime/heartbeat", ok("heartbeat"));
@@ -276,6 +277,7 @@ class KioskRouterTest : public ::testing::Test {
 TEST_F(KioskRouterTest, ForwardsReadOnlyViewsToTheApiHandlers) {
   for (const auto& [path, handler] : std::vector<std::pair<std::string, std::string>>{
            {"/v1/staking/status", "status"},
+           {"/v1/staking/keys", "keys"},
            {"/v1/runtime/attestation", "attestation"},
            {"/v1/runtime/connection", "connection"},
            {"/v1/schema/modules", "schema"},
