@@ -712,13 +712,11 @@ async function refresh({ withSchema = false } = {}) {
 function announceChanges() {
   const conn = state.connection || {};
   const prev = state.lastAnnounced;
+  // Only transitions are announced: a heartbeat every few seconds would drown a screen reader.
   if (prev.connected !== undefined && prev.connected !== Boolean(conn.connected)) {
     announce(conn.connected ? 'Node connected' : 'Node disconnected');
-  } else if (prev.heartbeats !== undefined && conn.heartbeat_count > prev.heartbeats) {
-    announce('Heartbeat received from the node');
   }
   prev.connected = Boolean(conn.connected);
-  prev.heartbeats = conn.heartbeat_count;
 }
 
 function render() {
