@@ -139,7 +139,7 @@ TEST(DaemonSocket, LiveSocketIsNeverTaken) {
 }
 
 TEST(DaemonSocket, UnwritableSocketDirectoryNamesTheFlag) {
-  DaemonProcess d({.args = {"--uds-path", "/proc/cryfttee.sock"},
+  DaemonProcess d({.args = {"--uds-path", "/nonexistent-cryfttee-dir/cryfttee.sock"},
                    .env = {},
                    .use_uds = true,
                    .bundled_modules = false});

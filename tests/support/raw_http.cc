@@ -134,7 +134,9 @@ std::string BuildRequest(const std::string& method, const std::string& target,
 RawResponse UnixRequest(const std::string& socket_path, const std::string& method,
                         const std::string& target, const std::string& body) {
   RawConnection c = RawConnection::Unix(socket_path);
-  if (!c.connected() || !c.Send(BuildRequest(method, target, body))) return RawResponse{};
+  if (!c.connected()) return RawResponse{};
+  // A server may answer (413) and close before the whole body is sent: still read the answer.
+  c.Send(BuildRequest(method, target, body));
   return c.Read();
 }
 

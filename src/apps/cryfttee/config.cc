@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <toml++/toml.h>
 #include <variant>
 
 #include "core/log.h"
@@ -27,7 +27,8 @@ struct Setting {
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
       {"module_dir", &Config::module_dir, "directory holding module folders and manifest.json"},
-      {"manifest_path", &Config::manifest_path, "module manifest (default <module_dir>/manifest.json)"},
+      {"manifest_path", &Config::manifest_path,
+       "module manifest (default <module_dir>/manifest.json)"},
       {"trust_config", &Config::trust_config, "publisher trust file (trust.toml)"},
       {"ui_dir", &Config::ui_dir, "kiosk UI static files"},
       {"api_transport", &Config::api_transport, "uds | http | https"},
@@ -71,11 +72,12 @@ Status BadValue(const Config& c, const std::string& name, const std::string& val
                 const std::string& why) {
   auto it = c.sources.find(name);
   std::string source = it == c.sources.end() ? "default" : it->second;
-  return Status::InvalidArgument("invalid_config", "invalid " + name + " \"" + value +
-                                                       "\" (from " + source + "): " + why);
+  return Status::InvalidArgument(
+      "invalid_config", "invalid " + name + " \"" + value + "\" (from " + source + "): " + why);
 }
 
-Status SetFromText(Config* c, const Setting& s, const std::string& text, const std::string& source) {
+Status SetFromText(Config* c, const Setting& s, const std::string& text,
+                   const std::string& source) {
   c->sources[s.name] = source;
   if (auto* str = std::get_if<std::string Config::*>(&s.member)) {
     c->*(*str) = text;
@@ -97,10 +99,9 @@ Status ApplyToml(Config* c, const std::string& path) {
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
-    return Status::InvalidArgument(
-        "invalid_config", "config file " + path + " line " +
-                              std::to_string(err.source().begin.line) + ": " +
-                              std::string(err.description()));
+    return Status::InvalidArgument("invalid_config", "config file " + path + " line " +
+                                                         std::to_string(err.source().begin.line) +
+                                                         ": " + std::string(err.description()));
   }
   std::string source = "config file " + path;
   for (const auto& [key, node] : table) {
@@ -118,8 +119,8 @@ Status ApplyToml(Config* c, const std::string& path) {
     } else if (auto iv = node.value<int64_t>()) {
       text = std::to_string(*iv);
     } else {
-      return Status::InvalidArgument("invalid_config",
-                                     "key \"" + k + "\" in " + path + " must be a string or integer");
+      return Status::InvalidArgument(
+          "invalid_config", "key \"" + k + "\" in " + path + " must be a string or integer");
     }
     if (std::holds_alternative<int64_t Config::*>(setting->member) && !node.is_integer()) {
       return Status::InvalidArgument("invalid_config",
@@ -134,14 +135,15 @@ bool IsAddress(const std::string& addr) {
   size_t colon = addr.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   std::string port = addr.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   return std::stoi(port) <= 65535;
 }
 
 bool IsReadableFile(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), R_OK) == 0;
 }
 
@@ -181,7 +183,7 @@ Result<Config> LoadConfig(int argc, const char* const* argv,
   CLI::App cli("cryfttee: signing sidecar for the Cryft node");
   cli.set_version_flag("--version", std::string("cryfttee ") + CRYFTTEE_VERSION);
   std::string config_file;
-  cli.add_option("--config", config_file, "TOML configuration file")->envname("CRYFTTEE_CONFIG");
+  cli.add_option("--config", config_file, "TOML configuration file (env CRYFTTEE_CONFIG)");
   std::map<std::string, std::string> flag_values;
   for (const Setting& s : Settings()) {
     cli.add_option(FlagName(s.name), flag_values[s.name], s.help)
@@ -198,6 +200,11 @@ Result<Config> LoadConfig(int argc, const char* const* argv,
     return c;
   }
 
+  // The environment is the map we were given (not getenv), so tests and callers control it.
+  if (config_file.empty()) {
+    auto it = env.find("CRYFTTEE_CONFIG");
+    if (it != env.end()) config_file = it->second;
+  }
   if (!config_file.empty()) CRYFTTEE_RETURN_IF_ERROR(ApplyToml(&c, config_file));
   for (const Setting& s : Settings()) {
     auto it = env.find(EnvName(s.name));
