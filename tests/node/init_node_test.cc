@@ -183,9 +183,10 @@ TEST_F(InitNodeTest, ExpectHashIsCheckedFirst) {
 }
 
 TEST(InitNode, NoSignerModuleTimesOut) {
-  DaemonProcess d(DaemonOptions{.args = {}, .env = {}, .use_uds = true, .bundled_modules = false});
+  TempDir tmp;  // an empty module directory: no manifest, no modules
+  DaemonProcess d(DaemonOptions{
+      .args = {"--module-dir", tmp.path()}, .env = {}, .use_uds = true, .bundled_modules = false});
   ASSERT_TRUE(d.Start()) << d.Log();
-  TempDir tmp;
   auto r = RunCtl({"--socket", d.socket_path(), "init-node", "--state-dir", tmp.File("s"),
                    "--wait-timeout", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
