@@ -39,7 +39,9 @@ class Fd {
 }  // namespace
 
 Result<std::string> ReadFileCapped(const std::string& path, size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK so that a FIFO planted where a file should be cannot hang the reader in open();
+  // it is then refused as not a regular file. Regular files ignore the flag.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     int err = errno;
     if (err == ENOENT) {

@@ -1,6 +1,7 @@
 // Verification verdicts, dispatch, attestation inputs and reload, through the runtime API the
 // daemon uses.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -261,6 +262,18 @@ TEST_F(RegistryTest, SymlinksOutOfTheModuleDirectoryAreRejected) {
     EXPECT_TRUE(HasReason(m->trusted, "path_escape")) << id << ": " << Reasons(*m);
     EXPECT_FALSE(m->loaded.ok);
   }
+}
+
+TEST_F(RegistryTest, FifoInPlaceOfTheModuleDoesNotHangVerification) {
+  fx_.AddModule({.id = "signer"});
+  fx_.WriteTrust();
+  std::filesystem::path wasm = fx_.module_dir() / "signer" / "module.wasm";
+  std::filesystem::remove(wasm);
+  ASSERT_EQ(::mkfifo(wasm.c_str(), 0600), 0);
+  auto snap = Build();
+  const ModuleRecord& m = Only(snap);
+  EXPECT_TRUE(HasReason(m.trusted, "file_unreadable")) << Reasons(m);
+  EXPECT_FALSE(m.loaded.ok);
 }
 
 TEST_F(RegistryTest, SymlinkInsideTheTreeIsFine) {
