@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "client/cryfttee_client.h"
 #include "node_test_util.h"
 
@@ -23,6 +25,12 @@ int FreePort() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(fd);
   return ntohs(a.sin_port);
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  return out.good();
 }
 
 int Sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
@@ -42,7 +50,7 @@ struct Pki {
             " -days 1 -subj /CN=other-ca") == 0 &&
          Sh("openssl req" + ec + "-keyout " + server_key + " -out " + dir.File("server.csr") +
             " -subj /CN=127.0.0.1") == 0 &&
-         Sh("printf 'subjectAltName=IP:127.0.0.1\\n' > " + dir.File("san.ext")) == 0 &&
+         WriteFile(dir.File("san.ext"), "subjectAltName=IP:127.0.0.1\n") &&
          Sh("openssl x509 -req -in " + dir.File("server.csr") + " -CA " + ca + " -CAkey " +
             dir.File("ca.key") + " -CAcreateserial -days 1 -extfile " + dir.File("san.ext") +
             " -out " + server) == 0 &&
