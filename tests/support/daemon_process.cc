@@ -72,6 +72,10 @@ bool DaemonProcess::Spawn() {
   if (options_.bundled_modules) {
     args.insert(args.end(), {"--module-dir", BuildDir() + "/modules", "--trust-config",
                              BuildDir() + "/config/trust.toml"});
+  } else {
+    // Not the defaults beside the binary (the build tree has signed modules there): nothing.
+    args.insert(args.end(), {"--module-dir", dir_.File("no-modules"), "--trust-config",
+                             dir_.File("no-trust.toml")});
   }
   // Later flags win in CLI11 for single-value options, so test-specific flags override these.
   args.insert(args.end(), options_.args.begin(), options_.args.end());
