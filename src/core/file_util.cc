@@ -1,5 +1,7 @@
 #include "core/file_util.h"
 
+#include "core/atomic_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,34 +76,8 @@ Result<std::string> ReadFileCapped(const std::string& path, size_t max_bytes) {
 }
 
 Status WriteFileAtomic(const std::string& path, ByteSpan data, mode_t mode) {
-  std::filesystem::path target(path);
-  std::filesystem::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  int raw = ::mkstemp(tmp.data());
-  if (raw < 0) return IoError("cannot create a temporary file beside", path, errno);
-  Fd fd(raw);
-  auto fail = [&](const char* what) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return IoError(what, tmp, err);
-  };
-  if (::fchmod(fd.get(), mode) != 0) return fail("cannot chmod");
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write");
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd.get()) != 0) return fail("cannot fsync");
-  if (::close(fd.release()) != 0) return fail("cannot close");
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename over");
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() >= 0) ::fsync(dfd.get());  // best effort: durability of the rename itself
-  return Status::Ok();
+  // One implementation of the temp-file/fsync/rename/fsync-dir dance: core/atomic_file.
+  return WriteFileAtomically(path, data, AtomicWriteOptions{mode, /*no_replace=*/false});
 }
 
 }  // namespace cryfttee

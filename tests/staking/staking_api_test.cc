@@ -39,7 +39,7 @@ void ExpectError(const RawResponse& r, int status, const std::string& code) {
   EXPECT_EQ(j.value("code", ""), code) << r.body;
 }
 
-std::string Run(const std::string& cmd, int* exit_code) {
+std::string RunShell(const std::string& cmd, int* exit_code) {
   std::string out;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   std::array<char, 4096> buf;
@@ -56,7 +56,7 @@ std::vector<bool> VerifyBlsIndependently(const Json& cases) {
   std::ofstream(dir.File("cases.json")) << cases.dump();
   int rc = 0;
   std::string out =
-      Run("cd " + SourceDir() + " && node tests/js/verify_bls.mjs " + dir.File("cases.json"), &rc);
+      RunShell("cd " + SourceDir() + " && node tests/js/verify_bls.mjs " + dir.File("cases.json"), &rc);
   EXPECT_EQ(rc, 0) << "independent BLS verifier failed (is node_modules installed? run npm ci)";
   Json results = Json::parse(out, nullptr, false);
   std::vector<bool> v;
@@ -88,7 +88,9 @@ class StakingApiTest : public ::testing::Test {
     ASSERT_TRUE(daemon_->Start()) << daemon_->Log();
   }
   void TearDown() override {
-    if (daemon_) EXPECT_EQ(daemon_->Stop(), 0) << daemon_->Log();
+    if (daemon_) {
+      EXPECT_EQ(daemon_->Stop(), 0) << daemon_->Log();
+    }
   }
   TempDir data_;
   std::unique_ptr<DaemonProcess> daemon_;
@@ -340,26 +342,26 @@ TEST(StakingRestart, KeysSurviveARestartWithTheSameHandles) {
 TEST_F(StakingApiTest, CtlKeysSignAndPanels) {
   std::string ctl = BinaryPath("cryftteectl") + " --socket " + daemon_->socket_path() + " ";
   int rc = 0;
-  std::string out = Run(ctl + "--json keys generate bls --label ctl-key", &rc);
+  std::string out = RunShell(ctl + "--json keys generate bls --label ctl-key", &rc);
   ASSERT_EQ(rc, 0) << out;
   std::string handle = Json::parse(out).value("key_handle", "");
-  out = Run(ctl + "keys list", &rc);
+  out = RunShell(ctl + "keys list", &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_NE(out.find(handle), std::string::npos);
-  out = Run(ctl + "sign bls --key-handle " + handle + " --msg 0102", &rc);
+  out = RunShell(ctl + "sign bls --key-handle " + handle + " --msg 0102", &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out.size(), 193u) << out;  // 192 hex + newline
-  out = Run(ctl + "--json keys generate tls --key-type p256", &rc);
+  out = RunShell(ctl + "--json keys generate tls --key-type p256", &rc);
   ASSERT_EQ(rc, 0) << out;
   std::string tls = Json::parse(out).value("key_handle", "");
-  out = Run(ctl + "sign tls --compact --key-handle " + tls + " --digest " + std::string(64, '1'),
+  out = RunShell(ctl + "sign tls --compact --key-handle " + tls + " --digest " + std::string(64, '1'),
             &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out.size(), 129u) << out;
-  out = Run(ctl + "panels", &rc);
+  out = RunShell(ctl + "panels", &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_NE(out.find("ctl-key"), std::string::npos) << out;
-  out = Run(ctl + "sign bls --key-handle bls-nope --msg 01 2>&1", &rc);
+  out = RunShell(ctl + "sign bls --key-handle bls-nope --msg 01 2>&1", &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find("key_not_found"), std::string::npos) << out;
 }
