@@ -53,8 +53,9 @@ fuzz-smoke: deps
 	@targets=$$(cmake --build $(FUZZ_BUILD) --target help | grep -oE '^[a-z_]+_fuzzer' | sort -u); \
 	  if [ -n "$$targets" ]; then cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $$targets && \
 	  for t in $$targets; do echo "fuzz smoke: $$t"; \
-	    $(FUZZ_BUILD)/fuzz/$$t -runs=20000 -max_total_time=60 fuzz/corpus/$${t%_fuzzer} >/dev/null 2>&1 || \
-	    { echo "fuzz smoke failed: $$t"; exit 1; }; done; fi
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	    $(FUZZ_BUILD)/fuzz/$$t -runs=20000 -max_total_time=60 $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$${t%_fuzzer} >$(FUZZ_BUILD)/$$t.log 2>&1 || \
+	    { tail -30 $(FUZZ_BUILD)/$$t.log; echo "fuzz smoke failed: $$t"; exit 1; }; done; fi
 
 test: check-layers test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
