@@ -55,8 +55,8 @@ std::vector<bool> VerifyBlsIndependently(const Json& cases) {
   TempDir dir;
   std::ofstream(dir.File("cases.json")) << cases.dump();
   int rc = 0;
-  std::string out =
-      RunShell("cd " + SourceDir() + " && node tests/js/verify_bls.mjs " + dir.File("cases.json"), &rc);
+  std::string out = RunShell(
+      "cd " + SourceDir() + " && node tests/js/verify_bls.mjs " + dir.File("cases.json"), &rc);
   EXPECT_EQ(rc, 0) << "independent BLS verifier failed (is node_modules installed? run npm ci)";
   Json results = Json::parse(out, nullptr, false);
   std::vector<bool> v;
@@ -354,8 +354,8 @@ TEST_F(StakingApiTest, CtlKeysSignAndPanels) {
   out = RunShell(ctl + "--json keys generate tls --key-type p256", &rc);
   ASSERT_EQ(rc, 0) << out;
   std::string tls = Json::parse(out).value("key_handle", "");
-  out = RunShell(ctl + "sign tls --compact --key-handle " + tls + " --digest " + std::string(64, '1'),
-            &rc);
+  out = RunShell(
+      ctl + "sign tls --compact --key-handle " + tls + " --digest " + std::string(64, '1'), &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out.size(), 129u) << out;
   out = RunShell(ctl + "panels", &rc);
