@@ -57,7 +57,7 @@ fuzz-smoke: deps
 	    $(FUZZ_BUILD)/fuzz/$$t -runs=20000 -max_total_time=60 $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$${t%_fuzzer} >$(FUZZ_BUILD)/$$t.log 2>&1 || \
 	    { tail -30 $(FUZZ_BUILD)/$$t.log; echo "fuzz smoke failed: $$t"; exit 1; }; done; fi
 
-test: check-layers test-unit test-asan fuzz-smoke
+test: check-layers check-format test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
 
 format:
