@@ -54,8 +54,8 @@ struct LoadOutcome {
   std::string message;
 };
 Result<Config> LoadConfig(int argc, const char* const* argv,
-                          const std::map<std::string, std::string>& env, const std::string& share_dir,
-                          LoadOutcome* outcome);
+                          const std::map<std::string, std::string>& env,
+                          const std::string& share_dir, LoadOutcome* outcome);
 
 // Checks every value (enums, addresses, numbers, paths that must exist) and fills derived
 // defaults. Each error names the setting and its source.
