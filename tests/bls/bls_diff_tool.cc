@@ -1,11 +1,10 @@
 // Emits seeded random BLS cases as JSON lines, each carrying OUR library's outputs, for
 // tests/js/bls_differential.mjs to recompute with blst and noble. Usage:
-//   bls_diff_tool --seed N --cases N
+//   bls_diff_tool [--seed N] [--cases N] [--noble-every N]
 // Every line is self-contained so that a mismatch can be reported with its inputs.
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <optional>
 #include <string>
 #include <string_view>
 
