@@ -59,6 +59,22 @@ Result<tcp::endpoint> ParseHostPort(const std::string& address) {
   return tcp::endpoint(ip, static_cast<unsigned short>(std::stoi(port)));
 }
 
+Result<std::unique_ptr<tcp::acceptor>> OpenTcpAcceptor(asio::io_context& ioc,
+                                                       const std::string& address) {
+  CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
+  auto acceptor = std::make_unique<tcp::acceptor>(ioc);
+  boost::system::error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::FailedPrecondition("bind_failed",
+                                      "cannot listen on " + address + ": " + ec.message());
+  }
+  return acceptor;
+}
+
 // Connecting tells a live socket from a stale one: a process that still listens accepts.
 bool UnixSocketIsLive(const std::string& path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -220,17 +236,8 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
 }
 
 Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
-  CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
-  auto acceptor = std::make_unique<tcp::acceptor>(impl_->ioc);
-  boost::system::error_code ec;
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::FailedPrecondition("bind_failed",
-                                      "cannot listen on " + address + ": " + ec.message());
-  }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::unique_ptr<tcp::acceptor> acceptor,
+                            OpenTcpAcceptor(impl_->ioc, address));
   impl_->last_port = acceptor->local_endpoint().port();
   auto* raw = acceptor.get();
   impl_->tcp_acceptors.push_back(std::move(acceptor));
@@ -267,16 +274,8 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
     }
     ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
   }
-  CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
-  auto acceptor = std::make_unique<tcp::acceptor>(impl_->ioc);
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::FailedPrecondition("bind_failed",
-                                      "cannot listen on " + address + ": " + ec.message());
-  }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::unique_ptr<tcp::acceptor> acceptor,
+                            OpenTcpAcceptor(impl_->ioc, address));
   impl_->last_port = acceptor->local_endpoint().port();
   auto* raw = acceptor.get();
   auto* ctx_raw = ctx.get();
