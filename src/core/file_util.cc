@@ -1,4 +1,5 @@
 #include "core/file_util.h"
+#include "core/unique_fd.h"
 
 #include "core/atomic_file.h"
 
@@ -19,24 +20,7 @@ Status IoError(const std::string& what, const std::string& path, int err) {
   return Status::Internal("io_error", what + " " + path + ": " + std::strerror(err));
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 }  // namespace
 
