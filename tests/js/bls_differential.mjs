@@ -1,4 +1,4 @@
-// Differential test: recomputes every field that tests/bls/bls_diff_tool emits (our BLS library's
+// Differential test: recomputes every field that tests/crypto/bls12_381/vectors/bls_diff_tool emits (our BLS library's
 // outputs over seeded random cases) with two independent implementations, blst (through
 // @chainsafe/blst, on every case) and noble (@noble/curves, on a subset in a worker thread because
 // it is ~25x slower), plus a node:crypto HKDF for KeyGen. Any disagreement fails the run.

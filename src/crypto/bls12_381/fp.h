@@ -100,7 +100,7 @@ constexpr void MontMulPortable(uint64_t* out, const uint64_t* a, const uint64_t*
 }
 
 // Runtime-dispatched product: the x86-64 BMI2/ADX kernel when the CPU has it, else the portable
-// one. Both are tested against each other (tests/bls_core).
+// one. Both are tested against each other (tests/crypto/bls12_381/unit).
 void FpMulDispatch(uint64_t* out, const uint64_t* a, const uint64_t* b);
 // Forces the portable kernel (for tests and benchmarks). Returns whether the fast one was active.
 bool FpUseFastKernel(bool enable);

@@ -94,7 +94,8 @@ TEST(SeedFlow, LaunchAttestInitSignHeartbeatPanels) {
   auto bls_sig = api.SignBls(bls_req);
   ASSERT_TRUE(bls_sig.ok()) << bls_sig.status().ToString();
   ASSERT_EQ(bls_sig->signature.size(), 96u);
-  std::string verify = "cd " + SourceDir() + " && node tests/node/bls_verify.mjs " + bls_pub + " ";
+  std::string verify =
+      "cd " + SourceDir() + " && node tests/client/bls_verify.mjs " + bls_pub + " ";
   int blst_rc =
       Shell(verify + HexEncode(message) + " " + HexEncode(bls_sig->signature) + " >/dev/null");
   if (blst_rc == 2) GTEST_SKIP() << "@chainsafe/blst is not installed (run npm ci)";

@@ -1,7 +1,7 @@
 // Independent BLS check for the node-flow tests: verifies a signature with blst
 // (@chainsafe/blst, minimal-pubkey-size, DST BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_).
 //
-//   node tests/node/bls_verify.mjs <pubkey hex> <message hex> <signature hex>
+//   node tests/client/bls_verify.mjs <pubkey hex> <message hex> <signature hex>
 //
 // Prints "valid" and exits 0, or "invalid" and exits 1; exits 2 if blst cannot be loaded.
 let blst;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs tests/bls/ct_check under valgrind memcheck and judges the result.
+# Runs tests/crypto/bls12_381/vectors/ct_check under valgrind memcheck and judges the result.
 #   run_ct_check.sh CT_CHECK_BINARY MODE
 # MODE library|library-fast: passes (exit 0) only if memcheck reports no error at all; 77 means
 # skipped (library-fast on a CPU without ADX/BMI2, or the kernel not compiled in).

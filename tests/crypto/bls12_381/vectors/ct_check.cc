@@ -1,4 +1,5 @@
-// Constant-time check, run under valgrind memcheck (see tests/bls/CMakeLists.txt).
+// Constant-time check, run under valgrind memcheck (see
+// tests/crypto/bls12_381/vectors/CMakeLists.txt).
 //
 // Memcheck reports a conditional jump, or a memory address, that depends on "undefined" bytes.
 // We mark secret inputs (IKM, seed, secret-key bytes) undefined, so any branch or table index
