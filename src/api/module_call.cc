@@ -36,24 +36,25 @@ HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answe
 
 Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record) {
   if (!record.instance) {
-    return Status::Unavailable("module_not_loaded", "module " + record.id + " is not loaded");
+    return Status::Unavailable("module_not_loaded", "module " + record.entry.id + " is not loaded");
   }
   auto out = record.instance->CallJson("get_status_panel", "{}");
   if (!out.ok()) {
     if (out.status().code() == "no_such_export") {
-      return Status::NotFound("no_status_panel", "module " + record.id + " has no status panel");
+      return Status::NotFound("no_status_panel",
+                              "module " + record.entry.id + " has no status panel");
     }
     return Status::Error(StatusCategory::kUpstream, "module_failed",
-                         "module " + record.id + " failed: " + out.status().message());
+                         "module " + record.entry.id + " failed: " + out.status().message());
   }
   Json panel = Json::parse(*out, nullptr, false);
   if (!panel.is_object() || (panel.contains("success") && !panel.value("success", true))) {
     return Status::Error(StatusCategory::kUpstream, "module_failed",
-                         "module " + record.id + " returned an invalid panel");
+                         "module " + record.entry.id + " returned an invalid panel");
   }
-  panel["module_id"] = record.id;
-  panel["module_version"] = record.version;
-  if (!panel.contains("title")) panel["title"] = record.id;
+  panel["module_id"] = record.entry.id;
+  panel["module_version"] = record.entry.version;
+  if (!panel.contains("title")) panel["title"] = record.entry.id;
   if (!panel.contains("sections") || !panel["sections"].is_array()) {
     panel["sections"] = Json::array();
   }
@@ -70,8 +71,8 @@ Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capabi
                             ctx.registry->Resolve(capability, module_id));
   auto out = target.module->CallJson(capability, request.dump());
   ModuleAnswer answer;
-  answer.module_id = target.record->id;
-  answer.module_version = target.record->version;
+  answer.module_id = target.record->entry.id;
+  answer.module_version = target.record->entry.version;
   if (!out.ok()) {
     spdlog::warn("module {} failed in {}: {}", answer.module_id, capability,
                  out.status().ToString());

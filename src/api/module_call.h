@@ -21,7 +21,9 @@ struct ModuleAnswer {
   std::string module_version;
 };
 
-// `module_id` empty = dispatch by default. On failure returns the ready-made error response.
+// `module_id` empty = dispatch by default. Fails with the registry's status (no module for the
+// capability) or "module_failed" (kUpstream: trap, fuel, bad output); a module that answered
+// {"success": false} is NOT a failure here: the caller maps it with ModuleErrorResponse.
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
                                 const std::string& module_id, const Json& request);
 

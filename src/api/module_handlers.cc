@@ -66,17 +66,17 @@ Json VerdictJson(const runtime::Verdict& verdict) {
 
 Json ModuleSchemaJson(const runtime::ModuleRecord& m) {
   Json default_for = Json::object();
-  for (const auto& [kind, on] : m.default_for) default_for[kind] = on;
+  for (const auto& [kind, on] : m.entry.default_for) default_for[kind] = on;
   Json entry = {
-      {"id", m.id},
-      {"version", m.version},
-      {"description", m.description},
-      {"publisher", m.publisher_id},
+      {"id", m.entry.id},
+      {"version", m.entry.version},
+      {"description", m.entry.description},
+      {"publisher", m.entry.publisher_id},
       {"publisher_key", m.signing_key},
-      {"hash", m.hash},
+      {"hash", m.entry.hash},
       {"file_hash", m.actual_hash},
-      {"minCryfteeVersion", m.min_cryfttee_version},
-      {"capabilities", m.capabilities},
+      {"minCryfteeVersion", m.entry.min_cryfttee_version},
+      {"capabilities", m.entry.capabilities},
       {"defaultFor", default_for},
       {"exports", m.exports},
       {"host_functions", m.host_functions},

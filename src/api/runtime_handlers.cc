@@ -1,8 +1,8 @@
 #include "api/runtime_handlers.h"
 
-#include "api/request_fields.h"
 #include "api/responses.h"
 #include "core/clock.h"
+#include "core/json_fields.h"
 
 namespace cryfttee::api {
 namespace {
@@ -38,10 +38,10 @@ HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
 HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
   auto parsed = ParseJsonObject(req.body);
   if (!parsed.ok()) return ErrorResponse(parsed.status());
-  RequestFields fields(*parsed);
-  std::string version = fields.OptionalString("cryftgo_version");
-  std::string node_id = fields.OptionalString("node_id");
-  int64_t sent_ms = fields.OptionalInt("timestamp", 0);
+  JsonFields fields(*parsed, "");
+  std::string version = fields.Str("cryftgo_version");
+  std::string node_id = fields.Str("node_id");
+  int64_t sent_ms = fields.Int("timestamp", 0);
   if (!fields.status().ok()) return ErrorResponse(fields.status());
   int64_t now = NowUnixMillis();
   ctx.connection->RecordHeartbeat(version, node_id, sent_ms, now);
@@ -66,8 +66,8 @@ SignerState SignerReadiness(const ApiContext& ctx) {
     return state;
   }
   state.ready = true;
-  state.module_id = target->record->id;
-  state.module_version = target->record->version;
+  state.module_id = target->record->entry.id;
+  state.module_version = target->record->entry.version;
   return state;
 }
 

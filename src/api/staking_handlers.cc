@@ -1,8 +1,8 @@
 #include "api/staking_handlers.h"
 
 #include "api/module_call.h"
-#include "api/request_fields.h"
 #include "api/responses.h"
+#include "core/json_fields.h"
 
 namespace cryfttee::api {
 namespace {
@@ -13,8 +13,8 @@ HttpResponse RunCapability(const ApiContext& ctx, const std::string& capability,
                            const HttpRequest& req) {
   auto parsed = ParseJsonObject(req.body);
   if (!parsed.ok()) return ErrorResponse(parsed.status());
-  RequestFields fields(*parsed);
-  std::string module_id = fields.OptionalString("module_id");
+  JsonFields fields(*parsed, "");
+  std::string module_id = fields.Str("module_id");
   if (!fields.status().ok()) return ErrorResponse(fields.status());
   auto answer = CallModule(ctx, capability, module_id, *parsed);
   if (!answer.ok()) return FailureResponse(answer.status());

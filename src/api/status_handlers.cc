@@ -21,14 +21,14 @@ Json KeyJson(const keys::KeyInfo* key) {
 Json ModulesJson(const runtime::Snapshot& snapshot) {
   Json modules = Json::array();
   for (const runtime::ModuleRecord& m : snapshot.modules()) {
-    Json entry = {{"id", m.id},
-                  {"version", m.version},
+    Json entry = {{"id", m.entry.id},
+                  {"version", m.entry.version},
                   {"loaded", m.loaded.ok},
                   {"enabled", m.trusted.ok && m.compatible.ok},
                   {"trusted", m.trusted.ok},
                   {"compatible", m.compatible.ok},
-                  {"capabilities", m.capabilities},
-                  {"publisher_id", m.publisher_id}};
+                  {"capabilities", m.entry.capabilities},
+                  {"publisher_id", m.entry.publisher_id}};
     if (m.instance) {
       modules::ModuleHealth health = m.instance->health();
       entry["degraded"] = health.degraded;

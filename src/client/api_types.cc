@@ -1,87 +1,35 @@
 #include "client/api_types.h"
 
+#include "core/json_fields.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace cryfttee::client {
 namespace {
 
-// Reads optional fields of one JSON object. A present field of the wrong type is remembered
-// as an error instead of throwing, so a misbehaving daemon gives "bad_response", not a crash.
-class FieldReader {
+// Fields of one daemon answer. A present field of the wrong type is the daemon's fault: it is
+// remembered as "bad_response" (upstream) instead of throwing, so a misbehaving daemon gives an
+// error, not a crash.
+class AnswerFields : public JsonFields {
  public:
-  FieldReader(const Json& j, std::string what) : j_(j), what_(std::move(what)) {
-    if (!j_.is_object()) Fail("", "an object");
+  AnswerFields(const Json& j, std::string what)
+      : JsonFields(j, std::move(what),
+                   JsonFieldsErrors{StatusCategory::kUpstream, "bad_response", "bad_response",
+                                    /*null_is_absent=*/true}) {}
+  // Records that `key` is not `expected` ("an array", "present").
+  void Expect(std::string_view key, std::string_view expected) {
+    Fail(Error(key, "is not " + std::string(expected)));
   }
-
-  std::string Str(const char* key) {
-    const Json* v = Find(key);
-    if (!v) return "";
-    if (!v->is_string()) return Fail(key, "a string"), "";
-    return v->get<std::string>();
-  }
-  bool Bool(const char* key, bool fallback = false) {
-    const Json* v = Find(key);
-    if (!v) return fallback;
-    if (!v->is_boolean()) return Fail(key, "a boolean"), fallback;
-    return v->get<bool>();
-  }
-  int64_t Int(const char* key) {
-    const Json* v = Find(key);
-    if (!v) return 0;
-    if (!v->is_number_integer()) return Fail(key, "an integer"), 0;
-    return v->get<int64_t>();
-  }
-  std::vector<std::string> StrList(const char* key) {
-    std::vector<std::string> out;
-    const Json* v = Find(key);
-    if (!v) return out;
-    if (!v->is_array()) return Fail(key, "an array of strings"), out;
-    for (const Json& e : *v) {
-      if (!e.is_string()) return Fail(key, "an array of strings"), out;
-      out.push_back(e.get<std::string>());
-    }
-    return out;
-  }
-  std::map<std::string, std::string> StrMap(const char* key) {
-    std::map<std::string, std::string> out;
-    const Json* v = Find(key);
-    if (!v) return out;
-    if (!v->is_object()) return Fail(key, "an object of strings"), out;
-    for (const auto& [k, e] : v->items()) {
-      if (!e.is_string()) return Fail(key, "an object of strings"), out;
-      out[k] = e.get<std::string>();
-    }
-    return out;
-  }
-  // Null and absent read as "absent".
-  const Json* Find(const char* key) const {
-    if (!j_.is_object()) return nullptr;
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-  void Fail(const std::string& key, const std::string& expected) {
-    if (!error_.ok()) return;
-    error_ = Status::Error(
-        StatusCategory::kUpstream, "bad_response",
-        what_ + (key.empty() ? "" : " field \"" + key + "\"") + " is not " + expected);
-  }
-  const Status& error() const { return error_; }
-
- private:
-  const Json& j_;
-  std::string what_;
-  Status error_;
 };
 
-KeyInfo ReadKeyInfo(const Json& j, FieldReader& parent) {
+KeyInfo ReadKeyInfo(const Json& j, AnswerFields& parent) {
   KeyInfo k;
-  FieldReader r(j, "status keys entry");
+  AnswerFields r(j, "status keys entry");
   k.available = r.Bool("available");
   k.public_key = r.Str("public_key");
   k.key_handle = r.Str("key_handle");
-  if (!r.error().ok()) parent.Fail("keys", "an object of {available, public_key, key_handle}");
+  if (!r.status().ok()) parent.Expect("keys", "an object of {available, public_key, key_handle}");
   return k;
 }
 
@@ -99,7 +47,7 @@ const ModuleStatus* StakingStatus::SignerModule() const {
 }
 
 Result<Attestation> ParseAttestation(const Json& j) {
-  FieldReader r(j, "attestation");
+  AnswerFields r(j, "attestation");
   Attestation a;
   a.core_binary_hash = r.Str("core_binary_hash");
   a.binary_hash_source = r.Str("binary_hash_source");
@@ -110,27 +58,27 @@ Result<Attestation> ParseAttestation(const Json& j) {
   a.timestamp = r.Str("timestamp");
   a.nonce = r.Str("nonce");
   a.nonce_binding = r.Str("nonce_binding");
-  if (!r.error().ok()) return r.error();
-  if (a.core_binary_hash.empty()) r.Fail("core_binary_hash", "present");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
+  if (a.core_binary_hash.empty()) r.Expect("core_binary_hash", "present");
+  if (!r.status().ok()) return r.status();
   a.raw = j;
   return a;
 }
 
 Result<HeartbeatAck> ParseHeartbeatAck(const Json& j) {
-  FieldReader r(j, "heartbeat answer");
+  AnswerFields r(j, "heartbeat answer");
   HeartbeatAck h;
   h.acknowledged = r.Bool("acknowledged");
   h.cryfttee_version = r.Str("cryfttee_version");
   h.signer_ready = r.Bool("signer_ready");
   h.timestamp_ms = r.Int("timestamp");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
   h.raw = j;
   return h;
 }
 
 Result<ConnectionStatus> ParseConnectionStatus(const Json& j) {
-  FieldReader r(j, "connection status");
+  AnswerFields r(j, "connection status");
   ConnectionStatus c;
   c.connected = r.Bool("connected");
   c.transport = r.Str("transport");
@@ -146,13 +94,13 @@ Result<ConnectionStatus> ParseConnectionStatus(const Json& j) {
   c.last_error = r.Str("last_error");
   c.signer_ready = r.Bool("signer_ready");
   c.signer_module_id = r.Str("signer_module_id");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
   c.raw = j;
   return c;
 }
 
 Result<StakingStatus> ParseStakingStatus(const Json& j) {
-  FieldReader r(j, "staking status");
+  AnswerFields r(j, "staking status");
   StakingStatus s;
   s.cryfttee_version = r.Str("cryfttee_version");
   s.uptime_seconds = r.Int("uptime_seconds");
@@ -160,10 +108,10 @@ Result<StakingStatus> ParseStakingStatus(const Json& j) {
   s.reason = r.Str("reason");
   if (const Json* mods = r.Find("modules")) {
     if (!mods->is_array()) {
-      r.Fail("modules", "an array");
+      r.Expect("modules", "an array");
     } else {
       for (const Json& mj : *mods) {
-        FieldReader m(mj, "module status");
+        AnswerFields m(mj, "module status");
         ModuleStatus ms;
         ms.id = m.Str("id");
         ms.version = m.Str("version");
@@ -172,7 +120,7 @@ Result<StakingStatus> ParseStakingStatus(const Json& j) {
         // notion of disabled modules, so absent means enabled.
         ms.enabled = m.Bool("enabled", true);
         ms.capabilities = m.StrList("capabilities");
-        if (!m.error().ok()) return m.error();
+        if (!m.status().ok()) return m.status();
         s.modules.push_back(std::move(ms));
       }
     }
@@ -180,7 +128,7 @@ Result<StakingStatus> ParseStakingStatus(const Json& j) {
   s.defaults = r.StrMap("defaults");
   if (const Json* keys = r.Find("keys")) {
     if (!keys->is_object()) {
-      r.Fail("keys", "an object");
+      r.Expect("keys", "an object");
     } else {
       if (keys->contains("bls") && !(*keys)["bls"].is_null())
         s.bls_key = ReadKeyInfo((*keys)["bls"], r);
@@ -194,13 +142,13 @@ Result<StakingStatus> ParseStakingStatus(const Json& j) {
   s.module_version = r.Str("module_version");
   s.web3signer_url = r.Str("web3signer_url");
   s.web3signer_connected = r.Bool("web3signer_connected");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
   s.raw = j;
   return s;
 }
 
 Result<RegisterResult> ParseRegisterResult(const Json& j) {
-  FieldReader r(j, "register answer");
+  AnswerFields r(j, "register answer");
   RegisterResult out;
   out.public_key = r.Str("public_key");
   if (out.public_key.empty()) out.public_key = r.Str("pubkey");  // the attestation seed's name
@@ -208,20 +156,20 @@ Result<RegisterResult> ParseRegisterResult(const Json& j) {
   out.key_type = r.Str("key_type");
   out.certificate = r.Str("certificate");
   out.node_id = r.Str("node_id");
-  if (!r.error().ok()) return r.error();
-  if (out.public_key.empty()) r.Fail("public_key", "present");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
+  if (out.public_key.empty()) r.Expect("public_key", "present");
+  if (!r.status().ok()) return r.status();
   out.raw = j;
   return out;
 }
 
 Result<SignResult> ParseSignResult(const Json& j) {
-  FieldReader r(j, "sign answer");
+  AnswerFields r(j, "sign answer");
   // signature_hex ("0x…") is unambiguous; "signature" is hex when the key was named by handle
   // (which this client always does when it has a handle) and base64 when named by pubkey.
   std::string hex = r.Str("signature_hex");
   std::string sig = r.Str("signature");
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
   SignResult out;
   if (!hex.empty()) {
     auto b = HexDecode(hex);
@@ -244,38 +192,38 @@ Result<SignResult> ParseSignResult(const Json& j) {
 }
 
 Result<StatusPanel> ParseStatusPanel(const Json& j) {
-  FieldReader r(j, "status panel");
+  AnswerFields r(j, "status panel");
   StatusPanel p;
   // The daemon may wrap the module's panel as {"module_id", "panel": {...}}; accept both.
   const Json& body =
       j.is_object() && j.contains("panel") && j["panel"].is_object() ? j["panel"] : j;
-  FieldReader b(body, "status panel");
+  AnswerFields b(body, "status panel");
   p.module_id = r.Str("module_id");
   if (p.module_id.empty()) p.module_id = b.Str("module_id");
   p.module_version = b.Str("module_version");
   p.title = b.Str("title");
   if (const Json* sections = b.Find("sections")) {
     if (!sections->is_array())
-      b.Fail("sections", "an array");
+      b.Expect("sections", "an array");
     else
       p.sections = *sections;
   }
-  if (!r.error().ok()) return r.error();
-  if (!b.error().ok()) return b.error();
+  if (!r.status().ok()) return r.status();
+  if (!b.status().ok()) return b.status();
   p.raw = j;
   return p;
 }
 
 Result<std::vector<KeyListEntry>> ParseKeyList(const Json& j) {
-  FieldReader r(j, "key list");
+  AnswerFields r(j, "key list");
   std::vector<KeyListEntry> out;
   const Json* keys = r.Find("keys");
   if (!keys || !keys->is_array()) {
-    r.Fail("keys", "an array");
-    return r.error();
+    r.Expect("keys", "an array");
+    return r.status();
   }
   for (const Json& kj : *keys) {
-    FieldReader k(kj, "key list entry");
+    AnswerFields k(kj, "key list entry");
     KeyListEntry e;
     e.key_handle = k.Str("key_handle");
     e.key_type = k.Str("key_type");
@@ -283,10 +231,10 @@ Result<std::vector<KeyListEntry>> ParseKeyList(const Json& j) {
     e.label = k.Str("label");
     e.created = k.Str("created");
     e.sign_count = k.Int("sign_count");
-    if (!k.error().ok()) return k.error();
+    if (!k.status().ok()) return k.status();
     out.push_back(std::move(e));
   }
-  if (!r.error().ok()) return r.error();
+  if (!r.status().ok()) return r.status();
   return out;
 }
 

@@ -2,9 +2,9 @@
 // keeps each module's health counters. All execution and sandboxing lives in wabt_engine.cc.
 #include "modules/engine.h"
 
-#include <mutex>
 #include <utility>
 
+#include "core/mutex.h"
 #include "modules/engine_testing.h"
 #include "modules/wabt_engine.h"
 
@@ -56,24 +56,33 @@ std::vector<wb::WasmType> ToBridge(const std::vector<ValType>& types) {
   return out;
 }
 
+// The bridge's side of one host function: wraps guest memory in bounds checks, calls the host
+// function and names it in any error. (A functor rather than a lambda: clang-format 14 cannot
+// lay out a lambda with this many captures and a trailing return type.)
+struct BridgedHostFunction {
+  decltype(HostFunction::fn) fn;
+  std::string name;
+  std::shared_ptr<const std::string> module_id;
+
+  Status operator()(wb::RawMemory raw, void* call_data, const std::vector<uint64_t>& args,
+                    std::vector<uint64_t>* results) const {
+    CheckedGuestMemory memory(raw);
+    HostCallContext ctx{memory, *module_id, call_data};
+    Result<std::vector<uint64_t>> r = fn(ctx, std::span<const uint64_t>(args));
+    if (!r.ok()) return r.status().WithContext("host function " + name);
+    *results = std::move(r).value();
+    return Status::Ok();
+  }
+};
+
 wb::HostImport Adapt(HostFunction hf, std::shared_ptr<const std::string> module_id) {
   wb::HostImport import;
   import.name = hf.name;
   import.params = ToBridge(hf.params);
   import.results = ToBridge(hf.results);
-  import.fn = [ fn = std::move(hf.fn), name = hf.name,
-                module_id ](wb::RawMemory raw, void* call_data, const std::vector<uint64_t>& args,
-                            std::vector<uint64_t>* results)
-                  ->Status {
-                    CheckedGuestMemory memory(raw);
-  HostCallContext ctx{memory, *module_id, call_data};
-  Result<std::vector<uint64_t>> r = fn(ctx, std::span<const uint64_t>(args));
-  if (!r.ok()) return r.status().WithContext("host function " + name);
-  *results = std::move(r).value();
-  return Status::Ok();
-};
-return import;
-}  // namespace
+  import.fn = BridgedHostFunction{std::move(hf.fn), hf.name, std::move(module_id)};
+  return import;
+}
 
 class WabtLoadedModule final : public LoadedModule {
  public:
@@ -86,7 +95,7 @@ class WabtLoadedModule final : public LoadedModule {
   Result<std::string> CallJson(std::string_view name, std::string_view request,
                                void* call_data) override {
     Result<std::string> r = wb::CallJson(*program_, name, request, call_data);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++health_.calls;
     if (r.ok()) {
       health_.consecutive_failures = 0;
@@ -103,7 +112,7 @@ class WabtLoadedModule final : public LoadedModule {
   }
 
   ModuleHealth health() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return health_;
   }
 
@@ -113,11 +122,11 @@ class WabtLoadedModule final : public LoadedModule {
   std::shared_ptr<const std::string> id_;
   std::shared_ptr<wb::Program> program_;
   uint32_t degraded_after_;
-  mutable std::mutex mu_;
-  ModuleHealth health_;
+  mutable Mutex mu_;
+  ModuleHealth health_ GUARDED_BY(mu_);
 };
 
-}  // namespace cryfttee::modules
+}  // namespace
 
 Result<WasmInterface> InspectWasm(ByteSpan wasm) {
   CRYFTTEE_ASSIGN_OR_RETURN(wb::Inspection inspection, wb::Inspect(wasm.data(), wasm.size()));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/json_fields.h"
 #include "crypto/node_id.h"
 #include "modules/host_functions_base.h"
 
@@ -35,15 +36,8 @@ Status BadRequest(const std::string& code, const std::string& message) {
 }
 
 Result<std::string> StringField(const json& req, const char* key, bool required) {
-  auto it = req.find(key);
-  if (it == req.end() || it->is_null()) {
-    if (required) return BadRequest("missing_field", std::string("\"") + key + "\" is required");
-    return std::string();
-  }
-  if (!it->is_string()) {
-    return BadRequest("invalid_field", std::string("\"") + key + "\" must be a string");
-  }
-  return it->get<std::string>();
+  JsonFields fields(req, "");
+  return required ? fields.String(key) : fields.OptionalString(key);
 }
 
 // Go's []byte arrives as base64; "0x" hex is also accepted.

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 
+#include "core/json_fields.h"
 #include "core/semver.h"
 #include "core/sha256.h"
-#include "modules/field_reader.h"
+#include "modules/module_fields.h"
 
 namespace cryfttee::modules {
 namespace {
@@ -29,13 +30,16 @@ std::string Describe(size_t index, const nlohmann::json& entry) {
   return where;
 }
 
-Result<ManifestEntry> ParseEntry(const FieldReader& r) {
+Result<ManifestEntry> ParseEntry(const JsonFields& r) {
   CRYFTTEE_RETURN_IF_ERROR(
       r.RejectUnknownFields({"id", "dir", "file", "version", "minCryfteeVersion", "description",
                              "capabilities", "defaultFor", "publisherId", "hash", "signature"}));
   ManifestEntry e;
-  CRYFTTEE_ASSIGN_OR_RETURN(e.id, r.String("id"));
-  if (!IsValidModuleId(e.id)) return r.Error("id", "must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  CRYFTTEE_ASSIGN_OR_RETURN(CommonModuleFields common, ReadCommonModuleFields(r));
+  e.id = std::move(common.id);
+  e.version = std::move(common.version);
+  e.description = std::move(common.description);
+  e.capabilities = std::move(common.capabilities);
 
   CRYFTTEE_ASSIGN_OR_RETURN(e.dir, r.String("dir"));
   if (!IsSafeRelativePath(e.dir)) {
@@ -49,20 +53,9 @@ Result<ManifestEntry> ParseEntry(const FieldReader& r) {
                    "must be a relative path inside the module's dir (no \"..\", no "
                    "leading \"/\")");
   }
-
-  CRYFTTEE_ASSIGN_OR_RETURN(e.version, r.String("version"));
-  if (auto v = SemVer::Parse(e.version); !v.ok()) return r.Error("version", v.status().message());
   CRYFTTEE_ASSIGN_OR_RETURN(e.min_cryfttee_version, r.String("minCryfteeVersion"));
   if (auto v = SemVer::Parse(e.min_cryfttee_version); !v.ok()) {
     return r.Error("minCryfteeVersion", v.status().message());
-  }
-  CRYFTTEE_ASSIGN_OR_RETURN(e.description, r.OptionalString("description"));
-
-  CRYFTTEE_ASSIGN_OR_RETURN(e.capabilities, r.UniqueStrings("capabilities"));
-  for (const auto& c : e.capabilities) {
-    if (!IsValidCapabilityName(c)) {
-      return r.Error("capabilities", "\"" + c + "\" must match [a-z][a-z0-9_]{0,63}");
-    }
   }
 
   CRYFTTEE_ASSIGN_OR_RETURN(e.publisher_id, r.String("publisherId"));
@@ -77,7 +70,7 @@ Result<ManifestEntry> ParseEntry(const FieldReader& r) {
   return e;
 }
 
-Status ParseDefaultFor(const nlohmann::json& value, const FieldReader& r, ManifestEntry* e) {
+Status ParseDefaultFor(const nlohmann::json& value, const JsonFields& r, ManifestEntry* e) {
   if (!value.is_object()) return r.Error("defaultFor", "must be an object like {\"bls\": true}");
   for (const auto& item : value.items()) {
     const std::string& kind = item.key();
@@ -147,8 +140,8 @@ Result<Manifest> ParseManifest(std::string_view json_text, const std::string& fi
         kCode, file_name + ": larger than " + std::to_string(kMaxManifestBytes) + " bytes");
   }
   nlohmann::json doc;
-  CRYFTTEE_RETURN_IF_ERROR(ParseJsonText(json_text, file_name, kCode, &doc));
-  FieldReader top(doc, file_name, kCode);
+  CRYFTTEE_RETURN_IF_ERROR(ParseJsonObjectText(json_text, file_name, kCode, &doc));
+  JsonFields top(doc, file_name, StrictFileErrors(kCode));
   CRYFTTEE_RETURN_IF_ERROR(top.RejectUnknownFields({"version", "modules"}));
 
   Manifest manifest;
@@ -166,7 +159,7 @@ Result<Manifest> ParseManifest(std::string_view json_text, const std::string& fi
     const nlohmann::json& item = (*modules_it)[i];
     std::string where = file_name + ": " + Describe(i, item);
     if (!item.is_object()) return Status::InvalidArgument(kCode, where + ": must be an object");
-    FieldReader r(item, where, kCode);
+    JsonFields r(item, where, StrictFileErrors(kCode));
     CRYFTTEE_ASSIGN_OR_RETURN(ManifestEntry entry, ParseEntry(r));
     if (auto it = item.find("defaultFor"); it != item.end()) {
       CRYFTTEE_RETURN_IF_ERROR(ParseDefaultFor(*it, r, &entry));

@@ -34,6 +34,8 @@ struct ManifestEntry {
   std::string publisher_id;
   std::string hash;       // "sha256:<hex>", or empty in an unsigned template
   std::string signature;  // base64 Ed25519 signature, or empty in an unsigned template
+
+  bool operator==(const ManifestEntry&) const = default;
 };
 
 struct Manifest {

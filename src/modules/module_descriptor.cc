@@ -1,8 +1,8 @@
 #include "modules/module_descriptor.h"
 
-#include "core/semver.h"
-#include "modules/field_reader.h"
+#include "core/json_fields.h"
 #include "modules/manifest.h"
+#include "modules/module_fields.h"
 
 namespace cryfttee::modules {
 namespace {
@@ -28,23 +28,17 @@ Result<ModuleDescriptor> ParseModuleDescriptor(std::string_view json_text,
         kCode, file_name + ": larger than " + std::to_string(kMaxModuleJsonBytes) + " bytes");
   }
   nlohmann::json doc;
-  CRYFTTEE_RETURN_IF_ERROR(ParseJsonText(json_text, file_name, kCode, &doc));
-  FieldReader r(doc, file_name, kCode);
+  CRYFTTEE_RETURN_IF_ERROR(ParseJsonObjectText(json_text, file_name, kCode, &doc));
+  JsonFields r(doc, file_name, StrictFileErrors(kCode));
   CRYFTTEE_RETURN_IF_ERROR(r.RejectUnknownFields(
       {"abiVersion", "id", "version", "description", "capabilities", "exports", "hostFunctions"}));
   ModuleDescriptor d;
   CRYFTTEE_ASSIGN_OR_RETURN(d.abi_version, r.Integer("abiVersion"));
-  CRYFTTEE_ASSIGN_OR_RETURN(d.id, r.String("id"));
-  if (!IsValidModuleId(d.id)) return r.Error("id", "must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  CRYFTTEE_ASSIGN_OR_RETURN(d.version, r.String("version"));
-  if (auto v = SemVer::Parse(d.version); !v.ok()) return r.Error("version", v.status().message());
-  CRYFTTEE_ASSIGN_OR_RETURN(d.description, r.OptionalString("description"));
-  CRYFTTEE_ASSIGN_OR_RETURN(d.capabilities, r.UniqueStrings("capabilities"));
-  for (const auto& c : d.capabilities) {
-    if (!IsValidCapabilityName(c)) {
-      return r.Error("capabilities", "\"" + c + "\" must match [a-z][a-z0-9_]{0,63}");
-    }
-  }
+  CRYFTTEE_ASSIGN_OR_RETURN(CommonModuleFields common, ReadCommonModuleFields(r));
+  d.id = std::move(common.id);
+  d.version = std::move(common.version);
+  d.description = std::move(common.description);
+  d.capabilities = std::move(common.capabilities);
   CRYFTTEE_ASSIGN_OR_RETURN(d.exports, r.UniqueStrings("exports"));
   for (const auto& e : d.exports) {
     if (!IsImportOrExportName(e)) return r.Error("exports", "\"" + e + "\" is not a valid name");

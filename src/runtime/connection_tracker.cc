@@ -12,18 +12,18 @@ ConnectionTracker::ConnectionTracker(std::string transport, std::string endpoint
 }
 
 void ConnectionTracker::SetEndpoint(const std::string& endpoint) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   state_.endpoint = endpoint;
 }
 
 void ConnectionTracker::RecordRequest(int64_t now_ms) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++state_.request_count;
   state_.last_seen_ms = now_ms;
 }
 
 void ConnectionTracker::RecordError(const std::string& message, int64_t now_ms) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++state_.error_count;
   state_.last_error = message;
   state_.last_error_time_ms = now_ms;
@@ -31,7 +31,7 @@ void ConnectionTracker::RecordError(const std::string& message, int64_t now_ms) 
 
 void ConnectionTracker::RecordHeartbeat(const std::string& version, const std::string& node_id,
                                         int64_t sent_ms, int64_t now_ms) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++state_.heartbeat_count;
   state_.last_heartbeat_ms = now_ms;
   state_.latency_ms = (sent_ms > 0 && sent_ms <= now_ms) ? now_ms - sent_ms : 0;
@@ -40,7 +40,7 @@ void ConnectionTracker::RecordHeartbeat(const std::string& version, const std::s
 }
 
 ConnectionSnapshot ConnectionTracker::Snapshot(int64_t now_ms) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ConnectionSnapshot s = state_;
   s.connected = s.last_heartbeat_ms != 0 && now_ms - s.last_heartbeat_ms <= connected_window_ms_;
   return s;

@@ -7,8 +7,9 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
+
+#include "core/mutex.h"
 
 namespace cryfttee::runtime {
 
@@ -44,8 +45,8 @@ class ConnectionTracker {
   int64_t connected_window_ms() const { return connected_window_ms_; }
 
  private:
-  mutable std::mutex mu_;
-  ConnectionSnapshot state_;
+  mutable Mutex mu_;
+  ConnectionSnapshot state_ GUARDED_BY(mu_);
   const int64_t connected_window_ms_;
 };
 

@@ -34,27 +34,7 @@ std::string WhyNotLoaded(const ModuleRecord& r) {
   return why;
 }
 
-ModuleRecord RecordFrom(modules::VerifiedModule& v) {
-  ModuleRecord r;
-  r.id = v.entry.id;
-  r.version = v.entry.version;
-  r.description = v.entry.description;
-  r.publisher_id = v.entry.publisher_id;
-  r.hash = v.entry.hash;
-  r.actual_hash = v.actual_hash;
-  r.min_cryfttee_version = v.entry.min_cryfttee_version;
-  r.capabilities = v.entry.capabilities;
-  r.default_for = v.entry.default_for;
-  r.exports = v.exports;
-  r.host_functions = v.host_functions;
-  r.grants = v.grants;
-  r.signing_key = v.signing_key;
-  r.trusted = v.trusted;
-  r.compatible = v.compatible;
-  return r;
-}
-
-void LoadInto(ModuleRecord& r, modules::VerifiedModule& v, const RegistryConfig& config,
+void LoadInto(ModuleRecord& r, const RegistryConfig& config,
               const std::vector<modules::HostFunction>& offered, bool load) {
   if (!r.trusted.ok) {
     r.loaded.Fail("not_trusted", "not loaded because the module is not trusted");
@@ -71,12 +51,12 @@ void LoadInto(ModuleRecord& r, modules::VerifiedModule& v, const RegistryConfig&
   // Only what the binary imports; the verifier has checked each is declared and allowed.
   std::vector<modules::HostFunction> granted;
   for (const auto& h : offered) {
-    if (std::find(v.host_functions.begin(), v.host_functions.end(), h.name) !=
-        v.host_functions.end()) {
+    if (std::find(r.host_functions.begin(), r.host_functions.end(), h.name) !=
+        r.host_functions.end()) {
       granted.push_back(h);
     }
   }
-  auto loaded = modules::LoadModule(r.id, v.wasm, config.limits, std::move(granted));
+  auto loaded = modules::LoadModule(r.entry.id, r.wasm, config.limits, std::move(granted));
   if (!loaded.ok()) {
     r.loaded.Fail(loaded.status().code(), loaded.status().message());
     return;
@@ -93,18 +73,19 @@ bool SameVerdict(const Verdict& a, const Verdict& b) {
   return true;
 }
 
+// A reload "changed" a module when anything the publisher signed or the operator chose differs
+// (the whole manifest entry), or the bytes, grants or any verdict do.
 bool Changed(const ModuleRecord& a, const ModuleRecord& b) {
-  return a.hash != b.hash || a.actual_hash != b.actual_hash || a.version != b.version ||
-         a.capabilities != b.capabilities || a.default_for != b.default_for ||
-         a.grants != b.grants || a.publisher_id != b.publisher_id ||
-         a.min_cryfttee_version != b.min_cryfttee_version || !SameVerdict(a.trusted, b.trusted) ||
-         !SameVerdict(a.compatible, b.compatible) || !SameVerdict(a.loaded, b.loaded);
+  return a.entry != b.entry || a.actual_hash != b.actual_hash || a.grants != b.grants ||
+         !SameVerdict(a.trusted, b.trusted) || !SameVerdict(a.compatible, b.compatible) ||
+         !SameVerdict(a.loaded, b.loaded);
 }
 
 }  // namespace
 
 bool ModuleRecord::HasCapability(std::string_view cap) const {
-  return std::find(capabilities.begin(), capabilities.end(), cap) != capabilities.end();
+  return std::find(entry.capabilities.begin(), entry.capabilities.end(), cap) !=
+         entry.capabilities.end();
 }
 
 Snapshot::Snapshot(uint64_t generation, std::string manifest_hash,
@@ -116,7 +97,7 @@ Snapshot::Snapshot(uint64_t generation, std::string manifest_hash,
 
 const ModuleRecord* Snapshot::Find(std::string_view id) const {
   for (const auto& m : modules_) {
-    if (m.id == id) return &m;
+    if (m.entry.id == id) return &m;
   }
   return nullptr;
 }
@@ -137,11 +118,11 @@ Result<const ModuleRecord*> Snapshot::FindForCapability(std::string_view capabil
     }
     if (!r->HasCapability(capability)) {
       return Status::InvalidArgument("capability_not_supported",
-                                     "module \"" + r->id + "\" does not provide " + cap);
+                                     "module \"" + r->entry.id + "\" does not provide " + cap);
     }
     if (!r->loaded.ok) {
       return Status::Unavailable("module_not_loaded",
-                                 "module \"" + r->id + "\" is " + WhyNotLoaded(*r));
+                                 "module \"" + r->entry.id + "\" is " + WhyNotLoaded(*r));
     }
     return r;
   }
@@ -150,9 +131,9 @@ Result<const ModuleRecord*> Snapshot::FindForCapability(std::string_view capabil
   std::string def = DefaultFor(KindOf(capability));
   if (const ModuleRecord* r = def.empty() ? nullptr : Find(def); r && r->HasCapability(cap)) {
     if (!r->loaded.ok) {
-      return Status::Unavailable(
-          "module_not_loaded",
-          "default " + KindOf(capability) + " module \"" + r->id + "\" is " + WhyNotLoaded(*r));
+      return Status::Unavailable("module_not_loaded", "default " + KindOf(capability) +
+                                                          " module \"" + r->entry.id + "\" is " +
+                                                          WhyNotLoaded(*r));
     }
     return r;
   }
@@ -167,8 +148,8 @@ ModuleAttestation Snapshot::attestation() const {
   a.manifest_hash = manifest_hash_;
   for (const auto& m : modules_) {
     if (!m.loaded.ok) continue;
-    a.module_hashes[m.id] = m.actual_hash;
-    a.loaded_modules.push_back(m.id);
+    a.module_hashes[m.entry.id] = m.actual_hash;
+    a.loaded_modules.push_back(m.entry.id);
   }
   return a;
 }
@@ -200,12 +181,13 @@ Result<std::shared_ptr<const Snapshot>> BuildSnapshot(const RegistryConfig& conf
   std::vector<ModuleRecord> records;
   std::map<std::string, std::string> defaults;
   for (const auto& entry : manifest.modules) {
-    modules::VerifiedModule v = modules::VerifyModule(entry, ctx);
-    ModuleRecord r = RecordFrom(v);
+    ModuleRecord r;
+    static_cast<modules::VerifiedModule&>(r) = modules::VerifyModule(entry, ctx);
     if (config.trust_path.empty() && !r.trusted.ok) {
       r.trusted.Fail("no_trust_file", "no trust file is configured, so no publisher is trusted");
     }
-    LoadInto(r, v, config, offered, load);
+    LoadInto(r, config, offered, load);
+    Bytes().swap(r.wasm);  // the engine holds its own copy; the record keeps no bytes
     for (const auto& [kind, on] : entry.default_for) {
       if (on) defaults[kind] = entry.id;
     }
@@ -220,14 +202,14 @@ ReloadDiff DiffSnapshots(const Snapshot& before, const Snapshot& after) {
   ReloadDiff d;
   d.generation = after.generation();
   for (const auto& m : after.modules()) {
-    const ModuleRecord* old = before.Find(m.id);
+    const ModuleRecord* old = before.Find(m.entry.id);
     if (!old) {
-      d.added.push_back(m.id);
+      d.added.push_back(m.entry.id);
     } else if (Changed(*old, m)) {
-      d.changed.push_back(m.id);
+      d.changed.push_back(m.entry.id);
     }
     if (!m.loaded.ok) {
-      ReloadDiff::Refusal refusal{m.id, {}};
+      ReloadDiff::Refusal refusal{m.entry.id, {}};
       // Root causes only: "not loaded because not trusted" adds nothing to the trust reasons.
       for (const Verdict* v : {&m.trusted, &m.compatible, &m.loaded}) {
         for (const auto& r : v->reasons) {
@@ -241,7 +223,7 @@ ReloadDiff DiffSnapshots(const Snapshot& before, const Snapshot& after) {
     }
   }
   for (const auto& m : before.modules()) {
-    if (!after.Find(m.id)) d.removed.push_back(m.id);
+    if (!after.Find(m.entry.id)) d.removed.push_back(m.entry.id);
   }
   return d;
 }
@@ -250,17 +232,17 @@ ModuleRegistry::ModuleRegistry(RegistryConfig config)
     : config_(std::move(config)), current_(std::make_shared<Snapshot>()) {}
 
 std::shared_ptr<const Snapshot> ModuleRegistry::Current() const {
-  std::lock_guard<std::mutex> lock(current_mu_);
+  MutexLock lock(&current_mu_);
   return current_;
 }
 
 Result<ReloadDiff> ModuleRegistry::Reload() {
-  std::lock_guard<std::mutex> reload_lock(reload_mu_);
+  MutexLock reload_lock(&reload_mu_);
   std::shared_ptr<const Snapshot> before = Current();
   CRYFTTEE_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> after,
                             BuildSnapshot(config_, before->generation() + 1, /*load=*/true));
   {
-    std::lock_guard<std::mutex> lock(current_mu_);
+    MutexLock lock(&current_mu_);
     current_ = after;
   }
   return DiffSnapshots(*before, *after);

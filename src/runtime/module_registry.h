@@ -14,11 +14,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/status.h"
 #include "modules/engine.h"
 #include "modules/host_functions_base.h"
@@ -30,26 +30,15 @@ namespace cryfttee::runtime {
 using modules::Reason;
 using modules::Verdict;
 
-// Everything known about one manifest entry after verification and loading.
-struct ModuleRecord {
-  std::string id;
-  std::string version;
-  std::string description;
-  std::string publisher_id;
-  std::string hash;         // as pinned in the manifest
-  std::string actual_hash;  // of the bytes on disk ("" when unreadable)
-  std::string min_cryfttee_version;
-  std::vector<std::string> capabilities;
-  std::map<std::string, bool> default_for;
-  std::vector<std::string> exports;         // read from the binary (empty unless trusted)
-  std::vector<std::string> host_functions;  // granted imports
-  std::vector<std::string> grants;
-  std::string signing_key;  // hex Ed25519 key that verified
-  Verdict trusted;
-  Verdict compatible;
+// Everything known about one manifest entry: the verifier's result (its manifest entry, hashes,
+// grants and the trusted/compatible verdicts; the wasm bytes are dropped once loaded) plus what
+// loading added. One record per module, shared by dispatch, status, schema and reload diffs.
+struct ModuleRecord : modules::VerifiedModule {
   Verdict loaded;
   std::shared_ptr<modules::LoadedModule> instance;  // set exactly when loaded.ok
 
+  const std::string& id() const { return entry.id; }
+  const std::string& version() const { return entry.version; }
   bool HasCapability(std::string_view cap) const;
 };
 
@@ -137,9 +126,9 @@ class ModuleRegistry {
 
  private:
   RegistryConfig config_;
-  std::mutex reload_mu_;           // one reload at a time
-  mutable std::mutex current_mu_;  // guards the pointer copy only
-  std::shared_ptr<const Snapshot> current_;
+  Mutex reload_mu_ ACQUIRED_BEFORE(current_mu_);  // one reload at a time
+  mutable Mutex current_mu_;  // guards the pointer copy only; readers never wait for a reload
+  std::shared_ptr<const Snapshot> current_ GUARDED_BY(current_mu_);
 };
 
 // Builds a snapshot without installing it (used by Reload and by `cryftteectl module verify`,

@@ -99,13 +99,14 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   } else {
     for (const auto& record : registry.Current()->modules()) {
       if (record.loaded.ok) {
-        spdlog::info("module {} {} loaded ({})", record.id, record.version, record.hash);
+        spdlog::info("module {} {} loaded ({})", record.entry.id, record.entry.version,
+                     record.entry.hash);
       } else {
         std::string why;
         for (const auto* v : {&record.trusted, &record.compatible, &record.loaded}) {
           for (const auto& r : v->reasons) why += (why.empty() ? "" : "; ") + r.message;
         }
-        spdlog::warn("module {} not loaded: {}", record.id, why);
+        spdlog::warn("module {} not loaded: {}", record.entry.id, why);
       }
     }
   }

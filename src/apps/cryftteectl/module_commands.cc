@@ -171,15 +171,16 @@ int Verify(const CtlContext& ctx, const std::string& manifest_path, const std::s
   for (const auto& m : (*snapshot)->modules()) {
     all_trusted = all_trusted && m.trusted.ok;
     if (ctx.json) {
-      out.push_back({{"id", m.id},
-                     {"version", m.version},
-                     {"publisher", m.publisher_id},
+      out.push_back({{"id", m.entry.id},
+                     {"version", m.entry.version},
+                     {"publisher", m.entry.publisher_id},
                      {"hash", m.actual_hash},
                      {"trusted", VerdictJson(m.trusted)},
                      {"compatible", VerdictJson(m.compatible)}});
       continue;
     }
-    std::cout << m.id << " " << m.version << " (publisher " << m.publisher_id << ")\n";
+    std::cout << m.entry.id << " " << m.entry.version << " (publisher " << m.entry.publisher_id
+              << ")\n";
     PrintVerdict("trusted:    ", m.trusted);
     PrintVerdict("compatible: ", m.compatible);
   }

@@ -69,7 +69,7 @@ TEST(ReloadConcurrency, TwentyInFlightCallsSurviveRemovalOfTheirModule) {
   for (int i = 0; i < kCalls; ++i) EXPECT_EQ(errors[i], "") << "call " << i;
   EXPECT_EQ(ok.load(), kCalls);
   // New calls go to the new snapshot.
-  EXPECT_EQ(registry.Resolve("bls_sign")->record->id, "fresh");
+  EXPECT_EQ(registry.Resolve("bls_sign")->record->id(), "fresh");
 }
 
 // Calls keep resolving and running while reloads happen back to back: none fails.

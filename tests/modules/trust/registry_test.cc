@@ -65,7 +65,7 @@ TEST_F(RegistryTest, SignedModuleIsTrustedCompatibleLoadedAndCallable) {
   EXPECT_TRUE(m.compatible.ok) << Reasons(m);
   EXPECT_TRUE(m.loaded.ok) << Reasons(m);
   EXPECT_EQ(m.signing_key, HexEncode(fx_.public_key()));
-  EXPECT_EQ(m.hash, m.actual_hash);
+  EXPECT_EQ(m.entry.hash, m.actual_hash);
   EXPECT_NE(std::find(m.exports.begin(), m.exports.end(), "bls_sign"), m.exports.end());
   ASSERT_NE(m.instance, nullptr);
   auto out = m.instance->CallJson("bls_sign", R"({"message":"aGk="})");
@@ -76,7 +76,7 @@ TEST_F(RegistryTest, SignedModuleIsTrustedCompatibleLoadedAndCallable) {
   auto manifest_bytes = ReadFileCapped(fx_.manifest_path(), 1 << 20);
   EXPECT_EQ(a.manifest_hash, FormatSha256(Sha256(AsBytes(*manifest_bytes))));
   EXPECT_EQ(a.loaded_modules, std::vector<std::string>{"signer"});
-  EXPECT_EQ(a.module_hashes.at("signer"), m.hash);
+  EXPECT_EQ(a.module_hashes.at("signer"), m.entry.hash);
 }
 
 TEST_F(RegistryTest, OneByteTamperMakesItUntrustedAndNotLoaded) {
@@ -293,8 +293,8 @@ TEST_F(RegistryTest, DispatchExplicitIdThenDefaultThenFirstLoaded) {
   auto snap = Build();
   EXPECT_EQ(snap->DefaultFor("bls"), "b");
   EXPECT_EQ(snap->DefaultFor("tls"), "");
-  EXPECT_EQ((*snap->FindForCapability("bls_sign"))->id, "b");
-  EXPECT_EQ((*snap->FindForCapability("bls_sign", "a"))->id, "a");
+  EXPECT_EQ((*snap->FindForCapability("bls_sign"))->id(), "b");
+  EXPECT_EQ((*snap->FindForCapability("bls_sign", "a"))->id(), "a");
 
   auto not_found = snap->FindForCapability("bls_sign", "zzz");
   EXPECT_EQ(not_found.status().code(), "module_not_found");
@@ -362,7 +362,7 @@ TEST_F(RegistryTest, ReloadReportsAddedRemovedChangedAndRefused) {
   EXPECT_EQ(second->refused[0].reasons[0].code, "cryfttee_too_old");
   EXPECT_EQ(registry.Current()->Find("b"), nullptr);
   EXPECT_TRUE(registry.Current()->Find("c")->loaded.ok);
-  EXPECT_EQ(registry.Resolve("bls_sign")->record->id, "a");
+  EXPECT_EQ(registry.Resolve("bls_sign")->record->id(), "a");
 }
 
 TEST_F(RegistryTest, FailedReloadKeepsTheCurrentSnapshot) {
