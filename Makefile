@@ -42,11 +42,13 @@ check-format:
 test-unit: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Multi-process tests (label integration: real daemons over real sockets) run once, in the normal
+# build; the sanitizer build runs the in-process suites, where ASan/UBSan see the code directly.
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'no-sanitizer|browser'
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE 'no-sanitizer|browser|integration'
 
 fuzz-smoke: deps
 	@cmake --preset fuzz >/dev/null
