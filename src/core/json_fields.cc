@@ -138,12 +138,33 @@ std::map<std::string, std::string> JsonFields::StrMap(std::string_view field) {
 }
 
 Status ParseJsonObjectText(std::string_view text, const std::string& source,
-                           const std::string& code, nlohmann::json* out) {
+                           const std::string& code, nlohmann::json* out, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return Status::InvalidArgument(
+        "json_too_large", source + ": larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  struct LimitExceeded {
+    const char* code;
+    std::string what;
+  };
   std::vector<std::set<std::string>> seen;
   std::string duplicate;
-  auto check_keys = [&](int /*depth*/, nlohmann::json::parse_event_t event,
-                        nlohmann::json& parsed) {
+  size_t elements = 0;
+  auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      // `depth` counts the enclosing containers; the top-level object is depth 0.
+      if (depth > limits.max_depth) {
+        throw LimitExceeded{"json_too_deep",
+                            "nested deeper than " + std::to_string(limits.max_depth) + " levels"};
+      }
+    }
+    if (event == E::value || event == E::object_start || event == E::array_start) {
+      if (++elements > limits.max_elements) {
+        throw LimitExceeded{"json_too_large",
+                            "more than " + std::to_string(limits.max_elements) + " values"};
+      }
+    }
     if (event == E::object_start) seen.emplace_back();
     if (event == E::object_end && !seen.empty()) seen.pop_back();
     if (event == E::key && !seen.empty() && !seen.back().insert(parsed.get<std::string>()).second) {
@@ -152,7 +173,10 @@ Status ParseJsonObjectText(std::string_view text, const std::string& source,
     return true;
   };
   try {
-    *out = nlohmann::json::parse(text.begin(), text.end(), check_keys);
+    *out = nlohmann::json::parse(text.begin(), text.end(), check);
+  } catch (const LimitExceeded& e) {
+    *out = nlohmann::json();
+    return Status::InvalidArgument(e.code, source + ": " + e.what);
   } catch (const nlohmann::json::parse_error& e) {
     return Status::InvalidArgument(
         code, source + ": not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what());

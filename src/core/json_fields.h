@@ -40,6 +40,8 @@ struct JsonFieldsErrors {
 class JsonFields {
  public:
   JsonFields(const nlohmann::json& object, std::string where, JsonFieldsErrors errors = {});
+  // A reader refers to its object: binding it to a temporary would leave it dangling.
+  JsonFields(nlohmann::json&& object, std::string where, JsonFieldsErrors errors = {}) = delete;
 
   // The error for `field` with `problem` ("must be a string"), in this reader's category/code.
   Status Error(std::string_view field, std::string_view problem) const;
@@ -80,10 +82,21 @@ class JsonFields {
   Status status_;
 };
 
-// Parses JSON text that must be one object; duplicate keys are rejected (JSON libraries disagree
-// on which one wins, so a signed manifest with two "id"s could mean different things to different
-// readers). Errors name `source` and the byte offset, with code `code` (invalid argument).
+// Bounds for JSON from outside the process. nlohmann's parser is iterative, but serialising or
+// walking a value recursively is not: a 60,000-deep array parses fine and then overflows the
+// stack when it is dumped. Every untrusted document is therefore bounded at parse time.
+struct JsonLimits {
+  size_t max_bytes = 1 << 20;
+  int max_depth = 32;            // objects and arrays nested inside the top-level object
+  size_t max_elements = 100000;  // values of any kind in the whole document
+};
+
+// Parses JSON text that must be one object, within `limits`; duplicate keys are rejected (JSON
+// libraries disagree on which one wins, so a signed manifest with two "id"s could mean different
+// things to different readers). Errors name `source` and the byte offset, with code `code`
+// (invalid argument); a document over a limit has code "json_too_large" / "json_too_deep".
 Status ParseJsonObjectText(std::string_view text, const std::string& source,
-                           const std::string& code, nlohmann::json* out);
+                           const std::string& code, nlohmann::json* out,
+                           const JsonLimits& limits = {});
 
 }  // namespace cryfttee
