@@ -12,6 +12,8 @@ int HttpStatusFor(StatusCategory category) {
       return 404;
     case StatusCategory::kAlreadyExists:
       return 409;
+    case StatusCategory::kUnauthenticated:
+      return 401;
     case StatusCategory::kPermissionDenied:
       return 403;
     case StatusCategory::kFailedPrecondition:

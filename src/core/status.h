@@ -17,6 +17,7 @@ enum class StatusCategory {
   kInvalidArgument,     // caller sent something malformed (HTTP 400)
   kNotFound,            // named thing does not exist (404)
   kAlreadyExists,       // (409)
+  kUnauthenticated,     // the caller could not be authenticated: bad signature, replay (401)
   kPermissionDenied,    // (403)
   kFailedPrecondition,  // state does not allow it, e.g. no signer module (409/503 by route)
   kUnavailable,         // transient: retry may help (503)
