@@ -117,8 +117,7 @@ Result<std::unique_ptr<KeyVault>> KeyVault::Open(const VaultOptions& options) {
   std::unique_ptr<KeyVault> vault(new KeyVault(keys_dir, lock_fd, std::move(seal).value()));
   CRYFTTEE_RETURN_IF_ERROR(vault->LoadAll());
   spdlog::info("key vault at {}: {} keys loaded, {} problems, sealed by {}", keys_dir,
-               vault->entries_.size(), vault->problems_.size(),
-               SealSourceName(vault->seal_source()));
+               vault->List().size(), vault->problems_.size(), SealSourceName(vault->seal_source()));
   return vault;
 }
 
@@ -185,6 +184,7 @@ Status KeyVault::LoadAll() {
       problem(name, Status::Internal("key_file_corrupt", "secret does not match public key"));
       continue;
     }
+    WriterLock lock(&mu_);
     entries_.emplace(entry->file.handle, std::move(entry));
   }
   return Status::Ok();
@@ -214,7 +214,7 @@ void KeyVault::RecordSign(Entry& entry) {
 }
 
 Result<std::shared_ptr<KeyVault::Entry>> KeyVault::Find(std::string_view handle) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(&mu_);
   auto it = entries_.find(handle);
   if (it == entries_.end()) return KeyNotFound(handle);
   return it->second;
@@ -237,7 +237,7 @@ Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_vi
   CRYFTTEE_ASSIGN_OR_RETURN(Bytes public_key, PublicKeyOf(type, secret.span()));
   std::string handle = HandleFor(type, public_key);
 
-  std::lock_guard write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   if (auto existing = Find(handle); existing.ok()) {
     if ((*existing)->file.public_key != public_key) {
       return Status::Error(StatusCategory::kAlreadyExists, "handle_collision",
@@ -273,7 +273,7 @@ Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_vi
     return written;
   }
   KeyInfo info = Snapshot(*entry);
-  std::unique_lock lock(mu_);
+  WriterLock lock(&mu_);
   entries_.emplace(handle, std::move(entry));
   return info;
 }
@@ -313,7 +313,7 @@ Result<KeyInfo> KeyVault::Get(std::string_view handle) const {
 }
 
 Result<KeyInfo> KeyVault::FindByPublicKey(ByteSpan public_key) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(&mu_);
   for (const auto& [handle, entry] : entries_) {
     const Bytes& stored = entry->file.public_key;
     if (std::equal(stored.begin(), stored.end(), public_key.begin(), public_key.end())) {
@@ -330,7 +330,7 @@ Result<KeyInfo> KeyVault::FindByPublicKey(ByteSpan public_key) const {
 std::vector<KeyInfo> KeyVault::List() const {
   std::vector<KeyInfo> out;
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(&mu_);
     for (const auto& [handle, entry] : entries_) out.push_back(Snapshot(*entry));
   }
   std::stable_sort(out.begin(), out.end(),

@@ -15,12 +15,12 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/mutex.h"
 #include "core/status.h"
 #include "crypto/ecdsa.h"
 #include "crypto/eip2335.h"
@@ -104,7 +104,7 @@ class KeyVault {
   struct Entry;
   KeyVault(std::string keys_dir, int lock_fd, SealRoot seal);
 
-  Status LoadAll();
+  Status LoadAll() EXCLUDES(mu_);
   Result<std::shared_ptr<Entry>> Find(std::string_view handle) const;
   Result<std::shared_ptr<Entry>> FindOfType(std::string_view handle, bool want_bls) const;
   Result<SecretBytes> UnsealEntry(const Entry& entry) const;
@@ -117,9 +117,10 @@ class KeyVault {
   const SealRoot seal_;
   std::vector<VaultLoadProblem> problems_;
 
-  mutable std::shared_mutex mu_;  // guards entries_
-  std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_;
-  std::mutex write_mu_;  // serialises file creation with the duplicate check
+  // Lock order: write_mu_ before mu_ (Store holds the first while it briefly takes the second).
+  Mutex write_mu_ ACQUIRED_BEFORE(mu_);  // serialises file creation with the duplicate check
+  mutable SharedMutex mu_;
+  std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace cryfttee::keys

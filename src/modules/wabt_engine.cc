@@ -31,6 +31,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/mutex.h"
 #include "modules/wabt_engine.h"
 #include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader-nop.h"
@@ -441,8 +442,8 @@ class Program {
   size_t IdleCount() const;
 
  private:
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Slot>> idle_;
+  mutable cryfttee::Mutex mu_;
+  std::vector<std::unique_ptr<Slot>> idle_ GUARDED_BY(mu_);
 };
 
 namespace {
@@ -656,7 +657,7 @@ class Slot {
 
 std::unique_ptr<Slot> Program::Checkout() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    cryfttee::MutexLock lock(&mu_);
     if (!idle_.empty()) {
       std::unique_ptr<Slot> slot = std::move(idle_.back());
       idle_.pop_back();
@@ -668,7 +669,7 @@ std::unique_ptr<Slot> Program::Checkout() {
 
 void Program::Return(std::unique_ptr<Slot> slot) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    cryfttee::MutexLock lock(&mu_);
     if (idle_.size() < kMaxIdleSlots) {
       idle_.push_back(std::move(slot));
       return;
@@ -678,14 +679,14 @@ void Program::Return(std::unique_ptr<Slot> slot) {
 }
 
 size_t Program::MaxObjectCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  cryfttee::MutexLock lock(&mu_);
   size_t max = 0;
   for (const auto& slot : idle_) max = std::max(max, slot->object_count());
   return max;
 }
 
 size_t Program::IdleCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  cryfttee::MutexLock lock(&mu_);
   return idle_.size();
 }
 
