@@ -303,6 +303,8 @@ CRYFTTEE_CAPABILITY(bls_sign) {
   }
   bool has_message = copy_field(&w, request, request_len, "message", "message") ||
                      copy_field(&w, request, request_len, "data", "message");
+  /* How the message's bytes are written is decided once, by the host (design.md §4). */
+  copy_field(&w, request, request_len, "message_encoding", "message_encoding");
   if (pop && !has_message) {
     cft_jw_key(&w, "proof_of_possession");
     cft_jw_bool(&w, true);
@@ -408,6 +410,7 @@ CRYFTTEE_CAPABILITY(tls_sign) {
     return cft_error_answer("missing_digest");
   }
   copy_field(&w, request, request_len, "format", "format");
+  copy_field(&w, request, request_len, "message_encoding", "message_encoding");
   cft_jw_key(&w, "expect_key_type");
   cft_jw_cstring(&w, "ecdsa");
   cft_jw_end_object(&w);

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/json_fields.h"
+#include "core/request_bytes.h"
 #include "crypto/node_id.h"
 #include "modules/host_functions_base.h"
 
@@ -40,25 +41,20 @@ Result<std::string> StringField(const json& req, const char* key, bool required)
   return required ? fields.String(key) : fields.OptionalString(key);
 }
 
-// Go's []byte arrives as base64; "0x" hex is also accepted.
-Result<Bytes> DecodeBytes(const std::string& text, const char* field) {
-  auto decoded =
-      text.starts_with("0x") || text.starts_with("0X") ? HexDecode(text) : Base64Decode(text);
-  if (!decoded.ok()) return decoded.status().WithContext(field);
-  return std::move(decoded).value();
-}
-
+// Bytes in a request follow design.md §4 (core/request_bytes.h); "message_encoding" overrides.
 Result<Bytes> BytesField(const json& req, const char* key) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, key, true));
-  return DecodeBytes(text, key);
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string encoding_name, StringField(req, "message_encoding", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(ByteEncoding encoding, ParseByteEncoding(encoding_name));
+  return DecodeRequestBytes(text, encoding, key);
 }
 
-// Public keys have fixed sizes, so plain hex is unambiguous; otherwise as DecodeBytes.
+// Public keys have fixed sizes, so plain hex is unambiguous; otherwise the request-bytes rule.
 Result<Bytes> DecodePublicKey(const std::string& text) {
   bool all_hex = !text.empty() && text.size() % 2 == 0 &&
                  text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
   if (all_hex) return HexDecode(text);
-  return DecodeBytes(text, "pubkey");
+  return DecodeRequestBytes(text, ByteEncoding::kAuto, "pubkey");
 }
 
 Result<KeyType> KeyTypeField(const json& req, KeyType fallback) {
@@ -112,7 +108,8 @@ Result<json> Import(KeyVault& vault, const json& req) {
     if (first != std::string::npos && text[first] == '{') {
       keystore = text;
     } else {
-      CRYFTTEE_ASSIGN_OR_RETURN(Bytes decoded, DecodeBytes(text, "key_material"));
+      CRYFTTEE_ASSIGN_OR_RETURN(Bytes decoded,
+                                DecodeRequestBytes(text, ByteEncoding::kAuto, "key_material"));
       if (!decoded.empty() && decoded[0] == '{') {
         keystore.assign(decoded.begin(), decoded.end());
       } else {

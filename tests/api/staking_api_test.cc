@@ -139,9 +139,12 @@ TEST_F(StakingApiTest, BlsRegisterSignPopAndIndependentVerification) {
   ASSERT_EQ(sig_hex.size(), 192u);
   EXPECT_EQ(sig.value("signature_hex", ""), "0x" + sig_hex);
 
-  // Attestation seed alias: by pubkey, data in 0x hex -> signature base64.
-  Json sig2 = PostJson(*daemon_, "/v1/staking/bls/sign",
-                       {{"pubkey", pk}, {"data", "0x" + HexEncode(msg)}}, &status);
+  // Attestation seed alias: by pubkey, data in 0x hex -> signature base64. "0x6372796674" is
+  // itself valid padded base64 (9 bytes), so without message_encoding it would be read as base64
+  // (design.md §4); the explicit encoding says it is hex.
+  Json sig2 = PostJson(
+      *daemon_, "/v1/staking/bls/sign",
+      {{"pubkey", pk}, {"data", "0x" + HexEncode(msg)}, {"message_encoding", "hex"}}, &status);
   ASSERT_EQ(status, 200) << sig2.dump();
   auto decoded = Base64Decode(sig2.value("signature", ""));
   ASSERT_TRUE(decoded.ok());
