@@ -1,5 +1,7 @@
 #include "api/responses.h"
 
+#include "core/json_fields.h"
+
 namespace cryfttee::api {
 
 int HttpStatusFor(StatusCategory category) {
@@ -49,14 +51,17 @@ HttpResponse JsonResponse(const Json& body, int http_status) {
 
 Result<Json> ParseJsonObject(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    return Status::InvalidArgument("invalid_json", "request body is not valid JSON");
-  }
-  if (!parsed.is_object()) {
-    return Status::InvalidArgument("invalid_json", "request body must be a JSON object");
-  }
+  Json parsed;
+  Status s = ParseJsonObjectText(body, "request body", "invalid_json", &parsed, kRequestJsonLimits);
+  if (!s.ok()) return s;
   return parsed;
+}
+
+Status CheckFieldLength(std::string_view field, std::string_view value, size_t max) {
+  if (value.size() <= max) return Status::Ok();
+  return Status::InvalidArgument(
+      "field_too_long",
+      "field \"" + std::string(field) + "\" is longer than " + std::to_string(max) + " bytes");
 }
 
 }  // namespace cryfttee::api

@@ -43,6 +43,14 @@ HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
   std::string node_id = fields.Str("node_id");
   int64_t sent_ms = fields.Int("timestamp", 0);
   if (!fields.status().ok()) return ErrorResponse(fields.status());
+  // Both are stored and echoed in every status answer: a node ID is ~40 characters and a
+  // version ~20, so anything far longer is refused rather than kept.
+  if (Status s = CheckFieldLength("node_id", node_id, kMaxNodeIdLength); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  if (Status s = CheckFieldLength("cryftgo_version", version, kMaxVersionLength); !s.ok()) {
+    return ErrorResponse(s);
+  }
   int64_t now = NowUnixMillis();
   ctx.connection->RecordHeartbeat(version, node_id, sent_ms, now);
   return JsonResponse({{"success", true},

@@ -19,8 +19,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-Status Invalid(std::string_view field, const std::string& why) {
-  return Status::InvalidArgument("invalid_encoding", "field \"" + std::string(field) + "\" " + why);
+Status Invalid(const char* code, std::string_view field, const std::string& why) {
+  return Status::InvalidArgument(code, "field \"" + std::string(field) + "\" " + why);
 }
 
 }  // namespace
@@ -49,11 +49,11 @@ Result<Bytes> DecodeRequestBytes(std::string_view text, ByteEncoding encoding,
                                  std::string_view field) {
   switch (encoding) {
     case ByteEncoding::kBase64:
-      if (!IsPaddedBase64(text)) return Invalid(field, "is not valid padded base64");
+      if (!IsPaddedBase64(text)) return Invalid("invalid_base64", field, "is not padded base64");
       return Base64Decode(text);
     case ByteEncoding::kHex: {
       auto bytes = HexDecode(text);
-      if (!bytes.ok()) return Invalid(field, "is not valid hex");
+      if (!bytes.ok()) return Invalid("invalid_hex", field, "is not valid hex");
       return bytes;
     }
     case ByteEncoding::kAuto:
@@ -63,10 +63,25 @@ Result<Bytes> DecodeRequestBytes(std::string_view text, ByteEncoding encoding,
   if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     auto bytes = HexDecode(text);
     if (bytes.ok()) return bytes;
+    return Invalid("invalid_hex", field,
+                   "is neither padded base64 nor valid 0x hex; set \"message_encoding\"");
   }
-  return Invalid(field,
-                 "is neither padded base64 (Go's []byte) nor 0x-prefixed hex; set "
-                 "\"message_encoding\" to say which");
+  return Invalid("invalid_base64", field,
+                 "is not padded base64 (Go's []byte encoding) and not 0x-prefixed hex");
+}
+
+Result<Bytes> DecodePublicKeyText(std::string_view text) {
+  auto valid_length = [](size_t n) { return n == 33 || n == 48 || n == 65 || n == 96; };
+  // Hex (with or without 0x) first: a key's hex form is never also base64 of a valid key length
+  // (64/44/88/128 characters of base64 are 0x-hex of 31/21/43/63 bytes), so no key is ambiguous.
+  if (auto hex = HexDecode(text); hex.ok() && valid_length(hex->size())) return hex;
+  if (IsPaddedBase64(text)) {
+    auto b64 = Base64Decode(text);
+    if (b64.ok() && valid_length(b64->size())) return b64;
+  }
+  return Status::InvalidArgument("invalid_public_key",
+                                 "pubkey must be a public key (33, 48, 65 or 96 bytes) in hex, "
+                                 "0x hex or padded base64");
 }
 
 }  // namespace cryfttee

@@ -23,9 +23,14 @@ Result<ByteEncoding> ParseByteEncoding(std::string_view name);
 bool IsPaddedBase64(std::string_view text);
 
 // Decodes `text` under the rule above. `field` names the request field in errors.
-// Codes: "invalid_encoding" (neither valid padded base64 nor 0x hex, or not valid under the
-// explicit encoding).
+// Codes: "invalid_base64" (not padded base64, and not written as 0x hex), "invalid_hex" (0x text
+// that is neither base64 nor hex, or bad hex under an explicit "hex").
 Result<Bytes> DecodeRequestBytes(std::string_view text, ByteEncoding encoding,
                                  std::string_view field);
+
+// A public key named in a request ("pubkey"): keys have fixed sizes (33/65 ECDSA, 48/96 BLS), so
+// the encoding that yields a valid size wins: hex (with or without 0x), else padded base64.
+// Code "invalid_public_key".
+Result<Bytes> DecodePublicKeyText(std::string_view text);
 
 }  // namespace cryfttee

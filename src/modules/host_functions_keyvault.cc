@@ -49,14 +49,6 @@ Result<Bytes> BytesField(const json& req, const char* key) {
   return DecodeRequestBytes(text, encoding, key);
 }
 
-// Public keys have fixed sizes, so plain hex is unambiguous; otherwise the request-bytes rule.
-Result<Bytes> DecodePublicKey(const std::string& text) {
-  bool all_hex = !text.empty() && text.size() % 2 == 0 &&
-                 text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
-  if (all_hex) return HexDecode(text);
-  return DecodeRequestBytes(text, ByteEncoding::kAuto, "pubkey");
-}
-
 Result<KeyType> KeyTypeField(const json& req, KeyType fallback) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, "key_type", false));
   if (text.empty()) return fallback;
@@ -76,7 +68,7 @@ Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
   if (pubkey.empty()) {
     return BadRequest("missing_field", "name the key with \"key_handle\" or \"pubkey\"");
   }
-  CRYFTTEE_ASSIGN_OR_RETURN(Bytes raw, DecodePublicKey(pubkey));
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes raw, DecodePublicKeyText(pubkey));
   return vault.FindByPublicKey(raw);
 }
 

@@ -32,11 +32,18 @@ TEST(RequestBytes, HexOnlyWhenNotBase64) {
 }
 
 TEST(RequestBytes, RefusesAmbiguousAndBroken) {
-  for (const char* bad : {"====", "aGk", "aG=k", "a===", "aGl=", "0xz", "0xzzz", "hello world", "0x1"}) {
+  for (const char* bad : {"====", "aGk", "aG=k", "a===", "aGl=", "hello world", "%%%"}) {
     auto r = DecodeRequestBytes(bad, ByteEncoding::kAuto, "message");
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {
-      EXPECT_EQ(r.status().code(), "invalid_encoding") << bad;
+      EXPECT_EQ(r.status().code(), "invalid_base64") << bad;
+    }
+  }
+  for (const char* bad : {"0xz", "0xzzz", "0x1", "0x123"}) {
+    auto r = DecodeRequestBytes(bad, ByteEncoding::kAuto, "message");
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), "invalid_hex") << bad;
     }
   }
 }
@@ -48,6 +55,16 @@ TEST(RequestBytes, ExplicitEncodingOverrides) {
   EXPECT_FALSE(DecodeRequestBytes("0x00ff", ByteEncoding::kBase64, "m").ok());
   EXPECT_EQ(*ParseByteEncoding("HEX"), ByteEncoding::kHex);
   EXPECT_EQ(ParseByteEncoding("utf8").status().code(), "invalid_message_encoding");
+}
+
+TEST(RequestBytes, PublicKeysDecodeByTheirSize) {
+  Bytes key(65, 0x04);
+  EXPECT_EQ(*DecodePublicKeyText("0x" + HexEncode(key)), key);  // also valid base64 (99 bytes)
+  EXPECT_EQ(*DecodePublicKeyText(HexEncode(key)), key);
+  EXPECT_EQ(*DecodePublicKeyText(Base64Encode(key)), key);
+  Bytes bls(48, 0xa1);
+  EXPECT_EQ(*DecodePublicKeyText(Base64Encode(bls)), bls);
+  EXPECT_EQ(DecodePublicKeyText("0x00").status().code(), "invalid_public_key");
 }
 
 TEST(RequestBytes, EveryGoEncodedMessageRoundTrips) {
