@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -14,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -87,6 +89,28 @@ bool UnixSocketIsLive(const std::string& path) {
   return live;
 }
 
+// Raises the soft descriptor limit to the hard one (systemd's default soft limit is 1024) and
+// returns how many connections fit, keeping a reserve for key files, modules, logs and the
+// listeners themselves.
+size_t DescriptorBudgetAtStart() {
+  constexpr rlim_t kReserve = 64;
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024 - kReserve;
+  if (rl.rlim_cur < rl.rlim_max) {
+    struct rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  if (rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return rl.rlim_cur > 2 * kReserve ? static_cast<size_t>(rl.rlim_cur - kReserve)
+                                    : static_cast<size_t>(rl.rlim_cur / 2);
+}
+
+bool IsDescriptorExhaustion(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+         ec.value() == ENOMEM;
+}
+
 }  // namespace
 
 struct HttpServer::Impl : SessionRegistry {
@@ -111,19 +135,45 @@ struct HttpServer::Impl : SessionRegistry {
   std::atomic<bool> stopping{false};
   std::chrono::milliseconds grace{5000};
 
+  size_t descriptor_budget = DescriptorBudgetAtStart();
+
   std::mutex mu;
   std::set<std::shared_ptr<SessionBase>> sessions;
+  std::map<std::string, size_t> per_listener;  // open sessions by listener name
+
+  size_t CapOf(const ListenerSpec& spec) const {
+    size_t cap =
+        spec.limits.max_connections ? spec.limits.max_connections : options.max_connections;
+    return std::min(cap, descriptor_budget);
+  }
 
   // SessionRegistry
   bool Add(const std::shared_ptr<SessionBase>& s) override {
-    std::lock_guard lock(mu);
-    if (stopping || sessions.size() >= options.max_connections) return false;
-    sessions.insert(s);
+    std::shared_ptr<SessionBase> victim;
+    {
+      std::lock_guard lock(mu);
+      if (stopping) return false;
+      const ListenerSpec& spec = s->spec();
+      size_t& count = per_listener[spec.name];
+      if (count >= CapOf(spec) || sessions.size() >= descriptor_budget) {
+        if (!spec.limits.evict_idle_when_full) return false;
+        // Make room by closing this listener's longest-idle connection: an idle keep-alive
+        // costs its owner nothing to reopen, while refusing would lock the node out.
+        for (const auto& other : sessions) {
+          if (other->spec().name != spec.name || !other->idle()) continue;
+          if (!victim || other->idle_since_ms() < victim->idle_since_ms()) victim = other;
+        }
+        if (!victim) return false;  // every connection is mid-request: bounded by read_timeout
+      }
+      sessions.insert(s);
+      ++count;
+    }
+    if (victim) victim->Evict();
     return true;
   }
   void Remove(const std::shared_ptr<SessionBase>& s) override {
     std::lock_guard lock(mu);
-    sessions.erase(s);
+    if (sessions.erase(s) > 0) --per_listener[s->spec().name];
     if (stopping && sessions.empty()) {
       asio::post(control, [this] { deadline.cancel(); });
     }
@@ -131,18 +181,38 @@ struct HttpServer::Impl : SessionRegistry {
   bool Stopping() const override { return stopping; }
   const ServerOptions& Options() const override { return options; }
 
+  // Accept failures for lack of descriptors would otherwise re-arm at once and spin a core
+  // (and the log) while the node's own connection times out: back off, log once per second.
+  std::atomic<int64_t> last_exhaustion_log_ms{0};
+  std::atomic<uint64_t> exhaustion_count{0};
+
   template <class Acceptor, class MakeSession>
   void Accept(Acceptor* acceptor, MakeSession make) {
     acceptor->async_accept(asio::make_strand(ioc),
                            [this, acceptor, make](boost::system::error_code ec, auto socket) {
                              if (ec) {
                                if (ec == asio::error::operation_aborted || stopping) return;
+                               if (IsDescriptorExhaustion(ec)) return BackOff(acceptor, make, ec);
                                spdlog::warn("accept failed: {}", ec.message());
                              } else {
                                make(std::move(socket));
                              }
                              if (!stopping) Accept(acceptor, make);
                            });
+  }
+
+  template <class Acceptor, class MakeSession>
+  void BackOff(Acceptor* acceptor, MakeSession make, const boost::system::error_code& ec) {
+    uint64_t n = ++exhaustion_count;
+    int64_t now = detail::SteadyMillis();
+    int64_t last = last_exhaustion_log_ms.load();
+    if (now - last >= 1000 && last_exhaustion_log_ms.compare_exchange_strong(last, now)) {
+      spdlog::error("accept: {} ({} times so far); pausing accepts for 100 ms", ec.message(), n);
+    }
+    auto timer = std::make_shared<asio::steady_timer>(control, std::chrono::milliseconds(100));
+    timer->async_wait([this, acceptor, make, timer](boost::system::error_code e) {
+      if (!e && !stopping) Accept(acceptor, make);
+    });
   }
 
   void BeginShutdown() {
@@ -291,6 +361,8 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
 }
 
 int HttpServer::LastBoundPort() const { return impl_->last_port; }
+
+size_t HttpServer::DescriptorBudget() const { return impl_->descriptor_budget; }
 
 void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
   Impl& impl = *impl_;

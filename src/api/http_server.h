@@ -3,13 +3,21 @@
 //
 // Limits protect the daemon from slow or huge clients: a request must arrive completely within
 // `read_timeout` of its first byte, bodies above `body_limit` get 413, headers above
-// `header_limit` get 431, idle keep-alive connections close after `idle_timeout`, and at most
-// `max_connections` are served at once (more are accepted and closed at once).
+// `header_limit` get 431, idle keep-alive connections close after the listener's idle timeout.
+//
+// Connection budgets are per listener, so a flood on one (any local user can reach the kiosk's
+// TCP port) never takes connections from another (the node's API socket). A listener that is full
+// either evicts its longest-idle connection to admit the new one (`evict_idle_when_full`, the API:
+// the node can always connect) or refuses it (the kiosk). Budgets are clamped to what the
+// descriptor limit allows (RLIMIT_NOFILE, raised to its hard limit at start). When accept itself
+// fails for lack of descriptors (EMFILE/ENFILE) the acceptor backs off for 100 ms and logs once a
+// second instead of spinning.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http_types.h"
@@ -32,10 +40,21 @@ struct ServerOptions {
 // Called after every response, on the worker thread that served it.
 using RequestObserver = std::function<void(const HttpRequest&, const HttpResponse&)>;
 
+// Runs before routing; a response it returns is sent instead of dispatching (a refusal).
+using RequestFilter = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
+struct ListenerLimits {
+  size_t max_connections = 0;                 // 0 = ServerOptions::max_connections
+  std::chrono::milliseconds idle_timeout{0};  // 0 = ServerOptions::idle_timeout
+  bool evict_idle_when_full = false;          // else: refuse new connections when full
+};
+
 struct ListenerSpec {
   std::string name;  // "api" or "kiosk"; copied into HttpRequest::listener
   const Router* router = nullptr;
   RequestObserver observer;  // optional
+  ListenerLimits limits;
+  RequestFilter filter;  // optional
 };
 
 struct TlsFiles {
@@ -59,6 +78,8 @@ class HttpServer {
   Status ListenTls(const std::string& address, const TlsFiles& tls, ListenerSpec spec);
   // The port of the most recent TCP/TLS listener (useful with port 0).
   int LastBoundPort() const;
+  // Connections the descriptor limit leaves room for (after a reserve for files and modules).
+  size_t DescriptorBudget() const;
 
   // Runs until SIGINT/SIGTERM (when `handle_signals`) or Shutdown(); then stops accepting, lets
   // in-flight requests finish for up to `grace`, and returns.

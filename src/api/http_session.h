@@ -2,17 +2,21 @@
 // keeps the connection alive. Internal to http_server.cc; templated over the stream type so Unix
 // sockets, TCP and TLS share one implementation.
 //
-// Invariant: all of a session's work runs on its strand (the socket's executor), so `busy_` and
-// the stream need no lock. `busy_` is true from the moment a request is complete until its
-// response is written; shutdown closes idle sessions and lets busy ones finish.
+// Invariant: all of a session's work runs on its strand (the socket's executor), so the stream
+// and parser need no lock. `busy_` is true from a request's first byte until its response is
+// written; shutdown closes idle sessions and lets busy ones finish. `busy_` and `idle_since_ms_`
+// are atomics because the registry reads them from other threads to pick an idle connection to
+// evict when a listener is full.
 #pragma once
 
 #include <spdlog/spdlog.h>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -28,6 +32,15 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual ~SessionBase() = default;
   // Called from the control strand when the server starts shutting down.
   virtual void OnServerStopping() = 0;
+  // Closes the connection if it is still idle when its strand gets to it (any thread).
+  virtual void Evict() = 0;
+  virtual const ListenerSpec& spec() const = 0;
+  bool idle() const { return !busy_.load(std::memory_order_relaxed); }
+  int64_t idle_since_ms() const { return idle_since_ms_.load(std::memory_order_relaxed); }
+
+ protected:
+  std::atomic<bool> busy_{false};
+  std::atomic<int64_t> idle_since_ms_{0};
 };
 
 class SessionRegistry {
@@ -40,6 +53,12 @@ class SessionRegistry {
 };
 
 namespace detail {
+
+inline int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -103,12 +122,32 @@ class HttpSessionBase : public SessionBase {
     });
   }
 
+  void Evict() override {
+    boost::asio::post(self().Stream().get_executor(), [s = shared()] {
+      if (!s->busy_) {
+        spdlog::debug("{}: closing an idle connection to admit a new one", s->spec_.name);
+        s->self().Close();
+      }
+    });
+  }
+
+  const ListenerSpec& spec() const override { return spec_; }
+
   // Waits for the first byte under the idle timeout, then reads the whole request under the
-  // (shorter) read timeout, so a slow client cannot hold a worker.
+  // (shorter) read timeout, so a slow client cannot hold a worker. Bytes already buffered (a
+  // pipelined request sent with the previous one) are parsed at once, not after more arrive.
   void WaitForRequest() {
     if (registry_.Stopping()) return self().Close();
+    if (buffer_.size() > 0) {
+      busy_ = true;
+      return ReadRequest();
+    }
+    idle_since_ms_ = detail::SteadyMillis();
+    busy_ = false;
     auto& lowest = boost::beast::get_lowest_layer(self().Stream());
-    lowest.expires_after(registry_.Options().idle_timeout);
+    auto idle = spec_.limits.idle_timeout.count() > 0 ? spec_.limits.idle_timeout
+                                                      : registry_.Options().idle_timeout;
+    lowest.expires_after(idle);
     self().Stream().async_read_some(buffer_.prepare(4096),
                                     [s = shared()](boost::system::error_code ec, size_t n) {
                                       if (ec) return s->self().Close();
@@ -155,10 +194,18 @@ class HttpSessionBase : public SessionBase {
     }
     busy_ = true;
     Request req = parser_->release();
+    // Two Host headers: proxies and browsers disagree on which one counts, which is what a
+    // rebinding or smuggling attempt relies on. Refused on every listener.
+    if (req.count(http::field::host) > 1) {
+      return Reply(ErrorResponse(400, "duplicate_host_header", "more than one Host header"),
+                   req.version(), false, false);
+    }
     HttpRequest request = detail::ToHttpRequest(req, spec_.name);
     HttpResponse response;
     try {
-      response = spec_.router->Dispatch(request);
+      std::optional<HttpResponse> refused;
+      if (spec_.filter) refused = spec_.filter(request);
+      response = refused ? std::move(*refused) : spec_.router->Dispatch(request);
     } catch (const std::exception& e) {
       spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
       response = ErrorResponse(500, "internal_error", "internal error while handling the request");
@@ -176,7 +223,6 @@ class HttpSessionBase : public SessionBase {
     boost::beast::http::async_write(
         self().Stream(), *msg,
         [s = shared(), msg, keep_alive](boost::system::error_code ec, size_t) {
-          s->busy_ = false;
           if (ec || !keep_alive || s->registry_.Stopping()) return s->self().Close();
           s->WaitForRequest();
         });
@@ -202,7 +248,6 @@ class HttpSessionBase : public SessionBase {
   SessionRegistry& registry_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  bool busy_ = false;
   bool registered_ = false;
 };
 

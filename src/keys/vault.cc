@@ -42,9 +42,21 @@ Status KeyNotFound(std::string_view handle) {
 }
 
 Status PrepareKeysDir(const std::string& data_dir, const std::string& keys_dir) {
+  // Every directory we create is 0700 whatever the umask (under umask 000, create_directories
+  // would make them 0777). Existing directories are left as the operator made them.
   std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Status::Internal("io_error", "creating " + data_dir + ": " + ec.message());
+  fs::path missing = fs::path(data_dir).lexically_normal();
+  std::vector<fs::path> to_create;
+  while (!missing.empty() && !fs::exists(missing, ec)) {
+    to_create.push_back(missing);
+    if (!missing.has_parent_path() || missing.parent_path() == missing) break;
+    missing = missing.parent_path();
+  }
+  for (auto it = to_create.rbegin(); it != to_create.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+      return Errno("creating " + it->string());
+    ::chmod(it->c_str(), 0700);
+  }
   if (::mkdir(keys_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Errno("creating " + keys_dir);
   }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_context.h"
+#include "api/browser_guard.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
 #include "api/module_handlers.h"
@@ -29,6 +30,15 @@ std::string EnvOr(const std::map<std::string, std::string>& env, const std::stri
 }
 
 // Counts every API request for the connection view; failures (4xx/5xx) are errors.
+// Any local user can open connections to the kiosk's TCP port: it gets a small budget of its own
+// and a short idle timeout, so a flood there never reaches the API's connections.
+api::ListenerLimits KioskLimits() {
+  api::ListenerLimits limits;
+  limits.max_connections = 64;
+  limits.idle_timeout = std::chrono::seconds(15);
+  return limits;
+}
+
 api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
   return [tracker](const api::HttpRequest& req, const api::HttpResponse& resp) {
     int64_t now = NowUnixMillis();
@@ -132,7 +142,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   options.threads = static_cast<int>(config.worker_threads);
   api::HttpServer server(options);
 
-  api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker)};
+  api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
+  // The node must always be able to connect: a full API listener closes its longest-idle
+  // connection rather than refusing a new one.
+  api_spec.limits.evict_idle_when_full = true;
+  // On TCP a web page can reach the API: Host, Origin and Content-Type are checked first.
+  std::shared_ptr<api::ApiBrowserGuard> browser_guard;
+  if (config.api_transport != "uds") {
+    browser_guard = std::make_shared<api::ApiBrowserGuard>(config.http_addr);
+    api_spec.filter = [browser_guard](const api::HttpRequest& r) {
+      return browser_guard->Check(r);
+    };
+  }
   Status listening;
   if (config.api_transport == "uds") {
     listening = server.ListenUnix(config.uds_path, api_spec);
@@ -151,6 +172,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     // Report the port actually bound (the configured one may be 0 = any free port).
     endpoint = endpoint.substr(0, endpoint.rfind(':') + 1) + std::to_string(server.LastBoundPort());
     tracker.SetEndpoint(endpoint);
+    browser_guard->SetPort(server.LastBoundPort());
   }
   spdlog::info("API listening: transport={} endpoint={}", config.api_transport, endpoint);
   spdlog::info("data directory: {}", config.data_dir);
@@ -164,8 +186,8 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
       return 1;
     }
     kiosk = std::move(*created);
-    Status bound =
-        server.ListenTcp(config.kiosk_addr, api::ListenerSpec{"kiosk", &kiosk->router(), {}});
+    Status bound = server.ListenTcp(
+        config.kiosk_addr, api::ListenerSpec{"kiosk", &kiosk->router(), {}, KioskLimits(), {}});
     if (!bound.ok()) {
       if (config.IsExplicit("kiosk_addr")) {
         spdlog::critical("kiosk: {}", bound.message());

@@ -8,6 +8,7 @@
 
 #include "apps/cryftteectl/commands.h"
 #include "apps/cryftteectl/daemon_connection.h"
+#include "core/atomic_file.h"
 #include "keys/vault.h"
 
 namespace cryfttee::ctl {
@@ -104,16 +105,22 @@ int KeysExport(const std::string& data_dir, const std::string& handle,
     std::cout << *keystore << "\n";
     return kExitOk;
   }
-  std::ofstream file(out, std::ios::trunc);
-  file << *keystore << "\n";
-  if (!file) return ReportError(Status::Internal("io_error", "cannot write " + out));
+  // The keystore is the key, encrypted under the export password: written 0600, atomically, like
+  // every other secret file (never the umask's 0644).
+  std::string text = *keystore + "\n";
+  Status written = WriteFileAtomically(out, AsBytes(text), AtomicWriteOptions{.mode = 0600});
+  if (!written.ok()) return ReportError(written);
   return kExitOk;
 }
 
 int SignBls(CtlContext& ctx, const std::string& handle, const std::string& msg, bool pop) {
   Json body = {{"key_handle", handle}};
   if (pop) body["type"] = "PROOF_OF_POSSESSION";
-  if (!msg.empty()) body["message"] = msg.rfind("0x", 0) == 0 ? msg : "0x" + msg;
+  if (!msg.empty()) {
+    // The CLI takes hex; say so, since "0x" + hex can also be valid base64 (design.md §4).
+    body["message"] = msg.rfind("0x", 0) == 0 ? msg : "0x" + msg;
+    body["message_encoding"] = "hex";
+  }
   return PrintOrFail(ctx, CallDaemon(ctx, "POST", "/v1/staking/bls/sign", &body),
                      [](const Json& j) { std::cout << j.value("signature", "") << "\n"; });
 }
@@ -121,6 +128,7 @@ int SignBls(CtlContext& ctx, const std::string& handle, const std::string& msg, 
 int SignTls(CtlContext& ctx, const std::string& handle, const std::string& digest, bool compact) {
   Json body = {{"key_handle", handle},
                {"digest", digest.rfind("0x", 0) == 0 ? digest : "0x" + digest},
+               {"message_encoding", "hex"},
                {"algorithm", "ecdsa-sha256"}};
   if (compact) body["format"] = "compact";
   return PrintOrFail(ctx, CallDaemon(ctx, "POST", "/v1/staking/tls/sign", &body),
