@@ -45,7 +45,9 @@
 namespace cryfttee::modules {
 
 inline constexpr const char* kGrantKeyvault = "keyvault";
-inline constexpr uint32_t kMaxKeyvaultRequestBytes = 256 * 1024;
+// A signing request carries the message as base64 text: the largest API body (max_body_bytes,
+// 1 MiB by default) plus its base64 overhead must fit, well within the module's 16 MiB.
+inline constexpr uint32_t kMaxKeyvaultRequestBytes = 12 * 1024 * 1024;
 inline constexpr uint32_t kMinKeyvaultOutCap = 4096;
 
 std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault);
