@@ -718,8 +718,8 @@ typedef struct {
   const char* json;
   uint32_t len;
   bool in_use;
-  bool valid;     /* the text is one well-formed object */
-  bool overflow;  /* more than CFT_INDEX_FIELDS fields: the rest are found by scanning */
+  bool valid;    /* the text is one well-formed object */
+  bool overflow; /* more than CFT_INDEX_FIELDS fields: the rest are found by scanning */
   uint32_t count;
   cft_json_field fields[CFT_INDEX_FIELDS];
 } cft_json_index;
