@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -93,17 +94,20 @@ bool UnixSocketIsLive(const std::string& path) {
 // returns how many connections fit, keeping a reserve for key files, modules, logs and the
 // listeners themselves.
 size_t DescriptorBudgetAtStart() {
-  constexpr rlim_t kReserve = 64;
+  rlim_t reserve = 64;
   struct rlimit rl {};
-  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024 - kReserve;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024 - reserve;
   if (rl.rlim_cur < rl.rlim_max) {
     struct rlimit raised = rl;
     raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 1 << 20 : rl.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
   }
   if (rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
-  return rl.rlim_cur > 2 * kReserve ? static_cast<size_t>(rl.rlim_cur - kReserve)
-                                    : static_cast<size_t>(rl.rlim_cur / 2);
+  // The daemon's own descriptors (modules, vault, logs, epoll, timers) grow with its work: keep
+  // a quarter of a small limit for them.
+  reserve = std::max<rlim_t>(reserve, rl.rlim_cur / 4);
+  return rl.rlim_cur > 2 * reserve ? static_cast<size_t>(rl.rlim_cur - reserve)
+                                   : static_cast<size_t>(rl.rlim_cur / 2);
 }
 
 bool IsDescriptorExhaustion(const boost::system::error_code& ec) {
@@ -171,6 +175,23 @@ struct HttpServer::Impl : SessionRegistry {
     if (victim) victim->Evict();
     return true;
   }
+  // Asks up to `n` idle sessions of evicting listeners, longest-idle first, to close.
+  size_t EvictIdle(size_t n) {
+    std::vector<std::shared_ptr<SessionBase>> idle;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& s : sessions) {
+        if (s->spec().limits.evict_idle_when_full && s->idle()) idle.push_back(s);
+      }
+    }
+    size_t k = std::min(n, idle.size());
+    std::partial_sort(
+        idle.begin(), idle.begin() + static_cast<std::ptrdiff_t>(k), idle.end(),
+        [](const auto& a, const auto& b) { return a->idle_since_ms() < b->idle_since_ms(); });
+    for (size_t i = 0; i < k; ++i) idle[i]->Evict();
+    return k;
+  }
+
   void Remove(const std::shared_ptr<SessionBase>& s) override {
     std::lock_guard lock(mu);
     if (sessions.erase(s) > 0) --per_listener[s->spec().name];
@@ -209,7 +230,12 @@ struct HttpServer::Impl : SessionRegistry {
     if (now - last >= 1000 && last_exhaustion_log_ms.compare_exchange_strong(last, now)) {
       spdlog::error("accept: {} ({} times so far); pausing accepts for 100 ms", ec.message(), n);
     }
-    auto timer = std::make_shared<asio::steady_timer>(control, std::chrono::milliseconds(100));
+    // Out of descriptors, idle keep-alives are what can give some back: close a few of the
+    // longest-idle connections of listeners that evict (the API) and retry soon; without this,
+    // a flood of idle connections would hold every descriptor until its idle timeout.
+    size_t evicted = EvictIdle(8);
+    auto delay = std::chrono::milliseconds(evicted > 0 ? 5 : 100);
+    auto timer = std::make_shared<asio::steady_timer>(control, delay);
     timer->async_wait([this, acceptor, make, timer](boost::system::error_code e) {
       if (!e && !stopping) Accept(acceptor, make);
     });

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +91,12 @@ bool DaemonProcess::Spawn() {
   pid_ = ::fork();
   if (pid_ < 0) return false;
   if (pid_ == 0) {
+    if (options_.rlimit_nofile > 0) {
+      struct rlimit rl {};
+      rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(options_.rlimit_nofile);
+      ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (options_.umask >= 0) ::umask(static_cast<mode_t>(options_.umask));
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);

@@ -38,6 +38,8 @@ struct DaemonOptions {
                                            // own environment are removed first)
   bool use_uds = true;                     // add --uds-path <tmp>/cryfttee.sock
   bool bundled_modules = true;             // point at the build tree's signed modules
+  long rlimit_nofile = 0;                  // > 0: the child's RLIMIT_NOFILE (soft and hard)
+  int umask = -1;                          // >= 0: the child's umask (else inherited)
 };
 
 class DaemonProcess {
