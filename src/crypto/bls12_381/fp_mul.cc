@@ -1,13 +1,20 @@
 // Montgomery multiplication kernels and their run-time selection.
 #include "crypto/bls12_381/fp.h"
 
+#ifdef CRYFTTEE_BLS_X86_KERNEL
+#include <cpuid.h>
+#endif
+
 namespace cryfttee::bls::internal {
 namespace {
 
 bool DetectFastKernel() {
 #ifdef CRYFTTEE_BLS_X86_KERNEL
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+  // CPUID leaf 7, sub-leaf 0, EBX: bit 8 = BMI2 (MULX), bit 19 = ADX. Read directly rather than
+  // with __builtin_cpu_supports, whose "adx" name clang 14 does not know.
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  return (ebx & (1u << 8)) != 0 && (ebx & (1u << 19)) != 0;
 #else
   return false;
 #endif
