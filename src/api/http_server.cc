@@ -24,6 +24,7 @@
 
 #include "api/http_session.h"
 #include "api/responses.h"
+#include "core/mutex.h"
 
 namespace cryfttee::api {
 
@@ -141,9 +142,9 @@ struct HttpServer::Impl : SessionRegistry {
 
   size_t descriptor_budget = DescriptorBudgetAtStart();
 
-  std::mutex mu;
-  std::set<std::shared_ptr<SessionBase>> sessions;
-  std::map<std::string, size_t> per_listener;  // open sessions by listener name
+  Mutex mu;
+  std::set<std::shared_ptr<SessionBase>> sessions GUARDED_BY(mu);
+  std::map<std::string, size_t> per_listener GUARDED_BY(mu);  // open sessions by listener name
 
   size_t CapOf(const ListenerSpec& spec) const {
     size_t cap =
@@ -155,7 +156,7 @@ struct HttpServer::Impl : SessionRegistry {
   bool Add(const std::shared_ptr<SessionBase>& s) override {
     std::shared_ptr<SessionBase> victim;
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(&mu);
       if (stopping) return false;
       const ListenerSpec& spec = s->spec();
       size_t& count = per_listener[spec.name];
@@ -179,7 +180,7 @@ struct HttpServer::Impl : SessionRegistry {
   size_t EvictIdle(size_t n) {
     std::vector<std::shared_ptr<SessionBase>> idle;
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(&mu);
       for (const auto& s : sessions) {
         if (s->spec().limits.evict_idle_when_full && s->idle()) idle.push_back(s);
       }
@@ -193,7 +194,7 @@ struct HttpServer::Impl : SessionRegistry {
   }
 
   void Remove(const std::shared_ptr<SessionBase>& s) override {
-    std::lock_guard lock(mu);
+    MutexLock lock(&mu);
     if (sessions.erase(s) > 0) --per_listener[s->spec().name];
     if (stopping && sessions.empty()) {
       asio::post(control, [this] { deadline.cancel(); });
@@ -250,7 +251,7 @@ struct HttpServer::Impl : SessionRegistry {
     signals.cancel(ignored);
     std::vector<std::shared_ptr<SessionBase>> live;
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(&mu);
       live.assign(sessions.begin(), sessions.end());
     }
     // Re-arming cancels the pending wait; OnDeadline then waits again on the grace period, or
@@ -269,7 +270,7 @@ struct HttpServer::Impl : SessionRegistry {
       deadline.async_wait([this](boost::system::error_code e) { OnDeadline(e); });
       return;
     }
-    std::lock_guard lock(mu);
+    MutexLock lock(&mu);
     if (sessions.empty()) return;  // drained: nothing keeps run() going any more
     deadline.async_wait([this](boost::system::error_code e) { OnDeadline(e); });
   }
