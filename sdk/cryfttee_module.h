@@ -489,6 +489,19 @@ static bool cft_hex4(const char* p, const char* end, uint32_t* out) {
   return true;
 }
 
+/* True when any of the 8 bytes at p is '"', '\\' or below 0x20 (the bytes that end a run of
+ * plain string characters). Classic SWAR zero-byte tests; false positives are impossible when it
+ * answers false, which is the only answer the caller relies on to skip ahead. */
+static bool cft_has_special8(const char* p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t quote = w ^ (ones * '"');
+  uint64_t slash = w ^ (ones * '\\');
+  uint64_t any = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w);
+  return (any & highs) != 0;
+}
+
 /* Scans a string starting at the opening quote, decoding into out (may be 0 to only validate).
  * Leaves c after the closing quote. */
 static bool cft_string(cft_cursor* c, char* out, uint32_t cap, uint32_t* out_len) {
@@ -499,18 +512,20 @@ static bool cft_string(cft_cursor* c, char* out, uint32_t cap, uint32_t* out_len
     /* Plain characters in a tight loop of their own: fuel is charged per loop iteration by the
      * static size of the loop body, so keeping the escape and UTF-8 code below out of the
      * per-character loop makes long strings (base64 messages) about 20x cheaper. */
-    if (out) {
-      while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (unsigned char)*c->p >= 0x20) {
-        if (n >= cap) return false;
-        out[n++] = *c->p++;
-      }
-    } else {
-      const char* start = c->p;
-      while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (unsigned char)*c->p >= 0x20) {
-        ++c->p;
-      }
-      n += (uint32_t)(c->p - start);
+    const char* start = c->p;
+    /* Eight plain bytes per step (no quote, backslash or control byte: SWAR tests on one i64),
+     * then byte by byte up to the next special one. A 1 MiB base64 message is scanned in about a
+     * sixth of the interpreted instructions of a byte loop. */
+    while (c->end - c->p >= 8 && !cft_has_special8(c->p)) c->p += 8;
+    while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (unsigned char)*c->p >= 0x20) {
+      ++c->p;
     }
+    uint32_t plain = (uint32_t)(c->p - start);
+    if (out) {
+      if (plain > cap - n) return false;
+      memcpy(out + n, start, plain);
+    }
+    n += plain;
     if (c->p >= c->end) return false;
     unsigned char ch = (unsigned char)*c->p++;
     if (ch == '"') break;
