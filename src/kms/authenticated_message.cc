@@ -18,20 +18,10 @@ bool IsMessageType(std::string_view t) {
   return true;
 }
 
-bool IsOperatorIdOrEmpty(std::string_view id) {
-  if (id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Status CheckHeader(const MessageHeader& h) {
   if (!IsMessageType(h.type)) return Malformed("\"type\" must match [a-z_]{1,32}");
-  if (h.from.empty() || !IsOperatorIdOrEmpty(h.from)) return Malformed("\"from\" is not an id");
-  if (!IsOperatorIdOrEmpty(h.to)) return Malformed("\"to\" is not an id");
+  if (!IsValidOperatorId(h.from)) return Malformed("\"from\" is not an operator id");
+  if (!h.to.empty() && !IsValidOperatorId(h.to)) return Malformed("\"to\" is not an operator id");
   return Status::Ok();
 }
 

@@ -14,16 +14,6 @@ constexpr const char* kCode = "invalid_peering";
 constexpr size_t kMaxPeeringBytes = 1 << 20;
 constexpr size_t kMaxOperators = 256;
 
-bool IsValidOperatorId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool IsHttpUrl(std::string_view url) {
   return (url.starts_with("http://") || url.starts_with("https://")) && url.size() <= 256 &&
          url.find_first_of(" \t\r\n") == std::string_view::npos && url.find("://") + 3 < url.size();

@@ -44,6 +44,18 @@ Result<std::vector<OperatorSetPeer>> ParseOperatorSet(std::string_view json_text
 // Reads `path` afresh on every call.
 std::unique_ptr<PeeringSource> NewFilePeeringSource(std::string path);
 
+// Operator ids: [A-Za-z0-9._-]{1,64}. Inline: the message codec uses it and is linked on its own
+// (by its fuzzer) without the rest of kms/.
+inline bool IsValidOperatorId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // The peer with `id`, or nullptr.
 const OperatorSetPeer* FindPeer(const std::vector<OperatorSetPeer>& peers, std::string_view id);
 
