@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "crypto/openssl_util.h"
+
 namespace cryfttee::crypto {
 namespace {
 
@@ -35,21 +37,9 @@ Result<Bytes> RawPublic(EVP_PKEY* key) {
 }  // namespace
 
 Result<Ed25519KeyPair> Ed25519Generate() {
-  EVP_PKEY* raw = nullptr;
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-      EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), &EVP_PKEY_CTX_free);
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
-    return Status::Internal("crypto_error", "Ed25519 key generation failed");
-  }
-  PkeyPtr key(raw, &EVP_PKEY_free);
   Ed25519KeyPair pair;
-  pair.seed = SecretBytes(kEd25519SeedSize);
-  size_t len = pair.seed.size();
-  if (EVP_PKEY_get_raw_private_key(key.get(), pair.seed.data(), &len) != 1 ||
-      len != kEd25519SeedSize) {
-    return Status::Internal("crypto_error", "cannot read Ed25519 private key");
-  }
-  CRYFTTEE_ASSIGN_OR_RETURN(pair.public_key, RawPublic(key.get()));
+  CRYFTTEE_RETURN_IF_ERROR(
+      internal::GenerateRawKeyPair(EVP_PKEY_ED25519, "Ed25519", &pair.seed, &pair.public_key));
   return pair;
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/bytes.h"
 #include "core/status.h"
 
 namespace cryfttee::crypto::internal {
@@ -41,5 +42,9 @@ std::string OpenSslError();
 
 // Status with the OpenSSL reason appended: "<what>: <openssl reason>".
 Status OpenSslFailure(std::string code, const std::string& what);
+
+// Generates a key of a raw-key type (EVP_PKEY_ED25519, EVP_PKEY_X25519) and reads out its raw
+// 32-byte private and public halves. `name` ("Ed25519") is used in errors (code "crypto_error").
+Status GenerateRawKeyPair(int type, const char* name, SecretBytes* private_key, Bytes* public_key);
 
 }  // namespace cryfttee::crypto::internal

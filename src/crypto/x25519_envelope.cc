@@ -85,20 +85,9 @@ Result<KeyAndNonce> DeriveKeyAndNonce(const SecretBytes& shared, ByteSpan epheme
 }  // namespace
 
 Result<X25519KeyPair> X25519Generate() {
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
-    return internal::OpenSslFailure("crypto_error", "X25519 key generation");
-  }
-  EvpPkeyPtr key(raw);
   X25519KeyPair pair;
-  pair.private_key = SecretBytes(kX25519KeySize);
-  size_t len = pair.private_key.size();
-  if (EVP_PKEY_get_raw_private_key(key.get(), pair.private_key.data(), &len) != 1 ||
-      len != kX25519KeySize) {
-    return internal::OpenSslFailure("crypto_error", "reading an X25519 private key");
-  }
-  CRYFTTEE_ASSIGN_OR_RETURN(pair.public_key, RawPublic(key.get()));
+  CRYFTTEE_RETURN_IF_ERROR(
+      internal::GenerateRawKeyPair(EVP_PKEY_X25519, "X25519", &pair.private_key, &pair.public_key));
   return pair;
 }
 
