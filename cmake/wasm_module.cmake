@@ -2,7 +2,9 @@
 #                      [INCLUDE_DIRS <dirs...>] [ALL])
 #
 # Builds a cryfttee WebAssembly module from C/C++ sources with clang-14 --target=wasm32 and no
-# libc, against the SDK in sdk/. The output is <OUTPUT_DIR>/module.wasm (default
+# libc, against the SDK in sdk/: the SDK's implementation (sdk/cryfttee_sdk.c) is compiled as a
+# translation unit of its own and linked in, so a module reaches only the public header's API;
+# link-time optimisation inlines across the two. The output is <OUTPUT_DIR>/module.wasm (default
 # ${CMAKE_BINARY_DIR}/modules/<name>/), with MODULE_JSON copied beside it as module.json, so
 # the output directory is a complete module directory. Defines target cryfttee_module_<name>
 # with properties CRYFTTEE_WASM_FILE and CRYFTTEE_MODULE_DIR, for signing steps and tests to
@@ -14,12 +16,12 @@ find_program(CRYFTTEE_WASM_CC NAMES clang-14 clang REQUIRED)
 find_program(CRYFTTEE_WASM_LD NAMES wasm-ld-14 wasm-ld REQUIRED)
 
 set(CRYFTTEE_WASM_CFLAGS
-  --target=wasm32 -nostdlib -O2 -mbulk-memory -fno-exceptions -Wall -Wextra -Werror
+  --target=wasm32 -nostdlib -O2 -mbulk-memory -flto -fno-exceptions -Wall -Wextra -Werror
   CACHE STRING "Flags for compiling cryfttee WebAssembly module sources")
 # --stack-first puts the C stack below static data, so an overflow traps (out of bounds) instead
 # of silently corrupting globals.
 set(CRYFTTEE_WASM_LDFLAGS
-  --no-entry --export-dynamic --stack-first -z stack-size=65536
+  --no-entry --export-dynamic --stack-first -z stack-size=65536 --lto-O2
   CACHE STRING "Flags for linking cryfttee WebAssembly modules with wasm-ld")
 
 function(cryfttee_wasm_module)
@@ -32,7 +34,7 @@ function(cryfttee_wasm_module)
   endif()
   set(out ${M_OUTPUT_DIR}/module.wasm)
   set(sources)
-  foreach(src ${M_SOURCES})
+  foreach(src ${M_SOURCES} ${CMAKE_SOURCE_DIR}/sdk/cryfttee_sdk.c)
     get_filename_component(abs ${src} ABSOLUTE)
     list(APPEND sources ${abs})
   endforeach()
@@ -48,7 +50,7 @@ function(cryfttee_wasm_module)
     add_custom_command(OUTPUT ${obj}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/wasm_obj/${M_NAME}
       COMMAND ${CRYFTTEE_WASM_CC} ${CRYFTTEE_WASM_CFLAGS} ${includes} -c -o ${obj} ${src}
-      DEPENDS ${src} ${CMAKE_SOURCE_DIR}/sdk/cryfttee_module.h
+      DEPENDS ${src} ${CMAKE_SOURCE_DIR}/sdk/cryfttee_module.h ${CMAKE_SOURCE_DIR}/sdk/cryfttee_sdk.c
       COMMENT "Compiling ${base} for WebAssembly module ${M_NAME}"
       VERBATIM)
     list(APPEND objects ${obj})

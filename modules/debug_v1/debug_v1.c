@@ -5,7 +5,6 @@
  *   debug_info        {}                   -> runtime facts (time, a random nonce, memory)
  *   get_status_panel  {}                   -> a status panel in the seed's schema
  */
-#define CRYFTTEE_MODULE_IMPLEMENTATION
 #include "cryfttee_module.h"
 
 #define MODULE_ID "debug_v1"
@@ -25,26 +24,32 @@ static uint32_t memory_bytes(void) { return (uint32_t)__builtin_wasm_memory_size
 
 CRYFTTEE_CAPABILITY(debug_echo) {
   note_call();
-  char* message = (char*)cryfttee_alloc(MAX_MESSAGE_BYTES);
-  uint32_t message_len = 0;
-  if (!message) return cft_error_answer("module_out_of_memory");
-  if (!cft_json_get_string(request, request_len, "message", message, MAX_MESSAGE_BYTES,
-                           &message_len)) {
-    cryfttee_free(message, MAX_MESSAGE_BYTES);
+  cft_json_value message;
+  if (!cft_json_find(request, request_len, "message", &message) ||
+      message.type != CFT_JSON_STRING || message.len - 2 > MAX_MESSAGE_BYTES) {
     cryfttee_log_str(CRYFTTEE_LOG_DEBUG, "debug_echo: request without a string \"message\"");
-    return cft_error_answer("invalid_request");
+    return cft_error(CFT_INVALID_ARGUMENT, "invalid_request",
+                     "send a \"message\" string of at most 4096 bytes");
+  }
+  /* The length is the decoded one; the text goes back verbatim (it is valid JSON already). */
+  uint32_t length = message.len - 2;
+  if (message.escaped) {
+    char* decoded = (char*)cryfttee_alloc(message.len);
+    if (!decoded || !cft_json_decode_string(&message, decoded, message.len, &length)) {
+      return cft_error(CFT_INVALID_ARGUMENT, "invalid_request", "the message does not decode");
+    }
+    cryfttee_free(decoded, message.len);
   }
   cft_json_writer w;
-  cft_jw_init(&w, message_len + 64);
+  cft_jw_init(&w, message.len + 64);
   cft_jw_begin_object(&w);
   cft_jw_key(&w, "success");
   cft_jw_bool(&w, true);
   cft_jw_key(&w, "message");
-  cft_jw_string(&w, message, message_len);
+  cft_jw_value(&w, &message);
   cft_jw_key(&w, "length");
-  cft_jw_uint(&w, message_len);
+  cft_jw_uint(&w, length);
   cft_jw_end_object(&w);
-  cryfttee_free(message, MAX_MESSAGE_BYTES);
   return cft_jw_finish(&w);
 }
 
@@ -81,80 +86,21 @@ CRYFTTEE_CAPABILITY(debug_info) {
   return cft_jw_finish(&w);
 }
 
-static void key_value(cft_json_writer* w, const char* key, const char* value) {
-  cft_jw_begin_object(w);
-  cft_jw_key(w, "type");
-  cft_jw_cstring(w, "key_value");
-  cft_jw_key(w, "key");
-  cft_jw_cstring(w, key);
-  cft_jw_key(w, "value");
-  cft_jw_cstring(w, value);
-  cft_jw_end_object(w);
-}
-
-/* Formats v as decimal followed by suffix into buf (at least 40 bytes). */
-static const char* format_uint(char* buf, uint64_t v, const char* suffix) {
-  char digits[21];
-  uint32_t n = 0;
-  do {
-    digits[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  uint32_t k = 0;
-  while (n) buf[k++] = digits[--n];
-  for (uint32_t i = 0; suffix[i] && k < 39; ++i) buf[k++] = suffix[i];
-  buf[k] = 0;
-  return buf;
-}
-
 CRYFTTEE_CAPABILITY(get_status_panel) {
   (void)request;
   (void)request_len;
   note_call();
-  char buf[40];
   int64_t age = cryfttee_now_ms() - first_call_ms;
   cft_json_writer w;
   cft_jw_init(&w, 1024);
-  cft_jw_begin_object(&w);
-  cft_jw_key(&w, "module_id");
-  cft_jw_cstring(&w, MODULE_ID);
-  cft_jw_key(&w, "module_version");
-  cft_jw_cstring(&w, MODULE_VERSION);
-  cft_jw_key(&w, "title");
-  cft_jw_cstring(&w, "Debug Module");
-  cft_jw_key(&w, "sections");
-  cft_jw_begin_array(&w);
-
-  cft_jw_begin_object(&w);
-  cft_jw_key(&w, "heading");
-  cft_jw_cstring(&w, "Runtime");
-  cft_jw_key(&w, "items");
-  cft_jw_begin_array(&w);
-  cft_jw_begin_object(&w);
-  cft_jw_key(&w, "type");
-  cft_jw_cstring(&w, "status_indicator");
-  cft_jw_key(&w, "status");
-  cft_jw_cstring(&w, "ok");
-  cft_jw_key(&w, "message");
-  cft_jw_cstring(&w, "Module ABI and host functions answer");
-  cft_jw_end_object(&w);
-  key_value(&w, "ABI version", format_uint(buf, CRYFTTEE_ABI_VERSION, ""));
-  key_value(&w, "Calls served (this instance)", format_uint(buf, calls_served, ""));
-  key_value(&w, "Instance age", format_uint(buf, age > 0 ? (uint64_t)age : 0, " ms"));
-  cft_jw_end_array(&w);
-  cft_jw_end_object(&w);
-
-  cft_jw_begin_object(&w);
-  cft_jw_key(&w, "heading");
-  cft_jw_cstring(&w, "Sandbox");
-  cft_jw_key(&w, "items");
-  cft_jw_begin_array(&w);
-  key_value(&w, "Linear memory", format_uint(buf, memory_bytes() / 1024u, " KiB"));
-  key_value(&w, "Keys held", "none");
-  cft_jw_end_array(&w);
-  cft_jw_end_object(&w);
-
-  cft_jw_end_array(&w);
-  cft_jw_end_object(&w);
-  return cft_jw_finish(&w);
+  cft_panel_begin(&w, "Debug Module");
+  cft_panel_section(&w, "Runtime");
+  cft_panel_status(&w, "ok", "Module ABI and host functions answer");
+  cft_panel_key_uint(&w, "ABI version", CRYFTTEE_ABI_VERSION, "");
+  cft_panel_key_uint(&w, "Calls served (this instance)", calls_served, "");
+  cft_panel_key_uint(&w, "Instance age", age > 0 ? (uint64_t)age : 0, " ms");
+  cft_panel_section(&w, "Sandbox");
+  cft_panel_key_uint(&w, "Linear memory", memory_bytes() / 1024u, " KiB");
+  cft_panel_key_value(&w, "Keys held", "none", 4);
+  return cft_panel_finish(&w);
 }

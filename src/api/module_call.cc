@@ -2,36 +2,32 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 namespace cryfttee::api {
-namespace {
-
-bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answer) {
-  std::string code = answer.value("error", std::string("module_error"));
-  std::string message = answer.value("message", code);
-  int status = 502;
-  if (EndsWith(code, "_not_found")) {
-    status = 404;
-  } else if (StartsWith(code, "invalid_") || StartsWith(code, "missing_") ||
-             StartsWith(code, "unsupported_") || StartsWith(code, "wrong_") ||
-             StartsWith(code, "keystore_")) {
-    status = 400;
+  // The module (or the host function it relayed) says what kind of failure this is; the one
+  // mapping to HTTP is api/responses.cc's. An answer without a valid kind is the module's own
+  // failure (502), as is one claiming success's kind.
+  auto string_field = [&answer](const char* key) -> std::string {
+    auto it = answer.find(key);
+    return it != answer.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::string code = string_field("error");
+  std::string message = string_field("message");
+  std::optional<StatusCategory> kind = StatusCategoryFromName(string_field("kind"));
+  Status status;
+  if (!kind || *kind == StatusCategory::kOk || code.empty()) {
+    status = Status::Error(StatusCategory::kUpstream, "module_error",
+                           "module " + module_id + " failed: " +
+                               (message.empty() ? (code.empty() ? "no error code" : code) : message));
   } else {
-    code = "module_error";
-    message = "module " + module_id + " failed: " + message;
+    status = Status::Error(*kind, code, message.empty() ? code : message);
   }
-  HttpResponse resp = ErrorResponse(status, code, message);
+  HttpResponse resp = ErrorResponse(status);
   Json body = Json::parse(resp.body);
   body["module_id"] = module_id;
-  return JsonResponse(body, status);
+  return JsonResponse(body, resp.status);
 }
 
 Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record) {
@@ -63,13 +59,13 @@ Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record) {
 }
 
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
-                                const std::string& module_id, const Json& request) {
+                                const std::string& module_id, std::string_view request) {
   if (!ctx.registry) {
     return Status::Unavailable("no_module_for_capability", "no module registry is configured");
   }
   CRYFTTEE_ASSIGN_OR_RETURN(runtime::DispatchTarget target,
                             ctx.registry->Resolve(capability, module_id));
-  auto out = target.module->CallJson(capability, request.dump());
+  auto out = target.module->CallJson(capability, request);
   ModuleAnswer answer;
   answer.module_id = target.record->entry.id;
   answer.module_version = target.record->entry.version;

@@ -3,11 +3,13 @@
 // same way:
 //   - no module offers the capability        -> the registry's status (404/503) as JSON
 //   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
-//   - the module answered {"success": false, "error": "<code>"} -> 404 for *_not_found codes,
-//     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"
+//   - the module answered {"success": false, "error": "<code>", "kind": "<category>"} -> the
+//     code with the category's HTTP status (api/responses.cc HttpStatusFor, the one mapping);
+//     an answer without a valid kind -> 502 "module_error"
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "api/api_context.h"
 #include "api/http_types.h"
@@ -21,11 +23,13 @@ struct ModuleAnswer {
   std::string module_version;
 };
 
-// `module_id` empty = dispatch by default. Fails with the registry's status (no module for the
-// capability) or "module_failed" (kUpstream: trap, fuel, bad output); a module that answered
-// {"success": false} is NOT a failure here: the caller maps it with ModuleErrorResponse.
+// `module_id` empty = dispatch by default. `request` is the JSON text handed to the module as
+// is (the client's own body: the module owns its shapes, so nothing is re-encoded on the way).
+// Fails with the registry's status (no module for the capability) or "module_failed"
+// (kUpstream: trap, fuel, bad output); a module that answered {"success": false} is NOT a
+// failure here: the caller maps it with ModuleErrorResponse.
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
-                                const std::string& module_id, const Json& request);
+                                const std::string& module_id, std::string_view request);
 
 // Calls a loaded module's optional get_status_panel export and returns the panel in the seed's
 // shape (module_id, module_version, title, sections). Codes: "module_not_loaded" (503),

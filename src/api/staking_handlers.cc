@@ -45,7 +45,9 @@ HttpResponse RunCapability(const ApiContext& ctx, const std::string& capability,
   std::string module_id = fields.Str("module_id");
   if (!fields.status().ok()) return ErrorResponse(fields.status());
   if (Status s = CheckSelectorSizes(*parsed); !s.ok()) return ErrorResponse(s);
-  auto answer = CallModule(ctx, capability, module_id, *parsed);
+  // The body goes to the module verbatim (it was only validated here); an empty body is "{}".
+  const bool blank = req.body.find_first_not_of(" \t\r\n") == std::string::npos;
+  auto answer = CallModule(ctx, capability, module_id, blank ? std::string_view("{}") : req.body);
   if (!answer.ok()) return FailureResponse(answer.status());
   if (!answer->body.value("success", false)) {
     return ModuleErrorResponse(answer->module_id, answer->body);

@@ -7,6 +7,7 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -25,6 +26,13 @@ enum class StatusCategory {
   kTooLarge,            // (413)
   kInternal,            // bug or environment failure (500)
 };
+
+// The category's wire name ("invalid_argument", "not_found", ...): how a category crosses a
+// process or sandbox boundary (the module ABI's error "kind"), to be mapped back with
+// StatusCategoryFromName and turned into a transport status once, by the receiver.
+std::string_view StatusCategoryName(StatusCategory category);
+// nullopt for an unknown name.
+std::optional<StatusCategory> StatusCategoryFromName(std::string_view name);
 
 class [[nodiscard]] Status {
  public:

@@ -65,10 +65,11 @@ struct BridgedHostFunction {
   std::shared_ptr<const std::string> module_id;
 
   Status operator()(wb::RawMemory raw, void* call_data, const std::vector<uint64_t>& args,
-                    std::vector<uint64_t>* results) const {
+                    std::vector<uint64_t>* results, uint64_t* fuel_charge) const {
     CheckedGuestMemory memory(raw);
     HostCallContext ctx{memory, *module_id, call_data};
     Result<std::vector<uint64_t>> r = fn(ctx, std::span<const uint64_t>(args));
+    *fuel_charge = ctx.fuel_charge;
     if (!r.ok()) return r.status().WithContext("host function " + name);
     *results = std::move(r).value();
     return Status::Ok();

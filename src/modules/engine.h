@@ -28,7 +28,9 @@ struct Limits {
   uint64_t fuel_per_call = 200'000'000;  // metered units (≈ instructions at loop heads/calls)
   uint32_t max_memory_pages = 256;       // 64 KiB pages: 16 MiB
   uint32_t max_locals_per_function = 4096;
-  uint32_t max_output_bytes = 1 << 20;
+  // The request and the answer. The daemon raises it to its body limit plus overhead, since a
+  // request reaches the module verbatim; the default fits a 1 MiB message as base64.
+  uint32_t max_output_bytes = 2 << 20;
   uint32_t wall_time_ms = 5000;
   uint32_t degraded_after_failures = 5;  // consecutive failed calls before "degraded"
 };
@@ -48,6 +50,12 @@ struct HostCallContext {
   GuestMemory& memory;
   const std::string& module_id;
   void* call_data;  // opaque per-call pointer passed to LoadedModule::CallJson
+  // Fuel units the host function adds to the call's bill, for work proportional to what the
+  // guest hands it (kHostFuelPerByte-style rates): guest loops pay per iteration, so a host
+  // function that scans guest bytes must pay too, or a loop of cheap calls could do unmetered
+  // work between two wall-clock checks. Charged when the function returns; running out traps
+  // the guest with module_out_of_fuel like any other exhaustion.
+  uint64_t fuel_charge = 0;
 };
 
 // A function the host offers in the "cryfttee" import namespace. Values travel as uint64_t

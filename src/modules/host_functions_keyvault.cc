@@ -1,5 +1,6 @@
 #include "modules/host_functions_keyvault.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -16,8 +17,12 @@ using keys::KeyType;
 using keys::KeyVault;
 using nlohmann::json;
 
+// The error kind travels with the code, so the daemon maps it to HTTP once (api/responses.cc).
 json ErrorAnswer(const Status& st) {
-  return {{"success", false}, {"error", st.code()}, {"message", st.message()}};
+  return {{"success", false},
+          {"error", st.code()},
+          {"kind", StatusCategoryName(st.category())},
+          {"message", st.message()}};
 }
 
 json KeyAnswer(const KeyInfo& k) {
@@ -36,52 +41,57 @@ Status BadRequest(const std::string& code, const std::string& message) {
   return Status::InvalidArgument(code, message);
 }
 
+// Requests are strict: a field the operation does not define is refused, so a module that
+// misspells one learns it at once instead of having it ignored. Public aliases and spellings are
+// the module's business (docs/module-abi.md 1.10); the host takes the canonical names only.
+Status OnlyFields(const json& req, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, value] : req.items()) {
+    if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) ==
+        allowed.end()) {
+      return BadRequest("invalid_field", "unknown field \"" + key + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::string> StringField(const json& req, const char* key, bool required) {
   JsonFields fields(req, "");
   return required ? fields.String(key) : fields.OptionalString(key);
 }
 
-// Bytes in a request follow design.md §4 (core/request_bytes.h); "message_encoding" overrides.
-Result<Bytes> BytesField(const json& req, const char* key) {
-  CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, key, true));
-  CRYFTTEE_ASSIGN_OR_RETURN(std::string encoding_name, StringField(req, "message_encoding", false));
-  CRYFTTEE_ASSIGN_OR_RETURN(ByteEncoding encoding, ParseByteEncoding(encoding_name));
-  return DecodeRequestBytes(text, encoding, key);
-}
-
-Result<KeyType> KeyTypeField(const json& req, KeyType fallback) {
-  CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, "key_type", false));
-  if (text.empty()) return fallback;
-  auto type = keys::ParseKeyType(text);
-  if (!type) {
-    return BadRequest("invalid_key_type",
-                      "key_type must be bls, secp256k1 or p256, got \"" + text + "\"");
+// The canonical key type names only: "bls", "secp256k1", "p256".
+Result<KeyType> KeyTypeField(const json& req) {
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string text, StringField(req, "key_type", true));
+  for (KeyType t : {KeyType::kBls, KeyType::kSecp256k1, KeyType::kP256}) {
+    if (text == keys::KeyTypeName(t)) return t;
   }
-  return *type;
+  return BadRequest("invalid_key_type",
+                    "key_type must be \"bls\", \"secp256k1\" or \"p256\", got \"" + text + "\"");
 }
 
-// The key a request names: "key_handle" wins, else "pubkey".
+// The key a request names: exactly one of "key_handle" and "pubkey".
 Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string handle, StringField(req, "key_handle", false));
-  if (!handle.empty()) return vault.Get(handle);
   CRYFTTEE_ASSIGN_OR_RETURN(std::string pubkey, StringField(req, "pubkey", false));
-  if (pubkey.empty()) {
-    return BadRequest("missing_field", "name the key with \"key_handle\" or \"pubkey\"");
+  if (handle.empty() == pubkey.empty()) {
+    return BadRequest("missing_field", "name the key with one of \"key_handle\" or \"pubkey\"");
   }
+  if (!handle.empty()) return vault.Get(handle);
   CRYFTTEE_ASSIGN_OR_RETURN(Bytes raw, DecodePublicKeyText(pubkey));
   return vault.FindByPublicKey(raw);
 }
 
-Result<json> Generate(KeyVault& vault, const json& req) {
-  if (!req.contains("key_type")) return BadRequest("missing_field", "\"key_type\" is required");
-  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
+Result<json> Generate(KeyVault& vault, const json& req, std::string_view) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "label"}));
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, vault.Generate(type, label));
   return KeyAnswer(key);
 }
 
-Result<json> Import(KeyVault& vault, const json& req) {
-  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
+Result<json> Import(KeyVault& vault, const json& req, std::string_view) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "key_material", "password", "label"}));
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string password, StringField(req, "password", false));
   auto material = req.find("key_material");
@@ -123,7 +133,8 @@ Result<json> Import(KeyVault& vault, const json& req) {
   return KeyAnswer(key);
 }
 
-Result<json> PublicKey(KeyVault& vault, const json& req) {
+Result<json> PublicKey(KeyVault& vault, const json& req, std::string_view) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_handle", "pubkey"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   return KeyAnswer(key);
 }
@@ -136,22 +147,29 @@ json SignatureAnswer(const KeyInfo& key, ByteSpan signature) {
           {"signature_base64", Base64Encode(signature)}};
 }
 
-Result<json> Sign(KeyVault& vault, const json& req) {
-  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
-  CRYFTTEE_ASSIGN_OR_RETURN(std::string expect, StringField(req, "expect_key_type", false));
-  if (!expect.empty()) {
-    if (expect != "bls" && expect != "ecdsa") {
-      return BadRequest("invalid_field", "expect_key_type must be \"bls\" or \"ecdsa\"");
-    }
-    if ((expect == "bls") != (key.type == KeyType::kBls)) {
-      return BadRequest("wrong_key_type", "key \"" + key.handle + "\" is a " +
-                                              std::string(keys::KeyTypeName(key.type)) +
-                                              " key, not " + (expect == "bls" ? "BLS" : "ECDSA"));
-    }
+// What protects keys, and nothing else: the key exists, it is used only by its own scheme, the
+// BLS domain is one of the two ciphersuites, and the bytes decode under the one rule
+// (core/request_bytes.h). `bytes` is the message (BLS) or digest (ECDSA) text.
+Result<json> Sign(KeyVault& vault, const json& req, std::string_view bytes) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(
+      req, {"key_handle", "pubkey", "scheme", "dst", "proof_of_possession", "format", "encoding"}));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string scheme, StringField(req, "scheme", true));
+  if (scheme != "bls" && scheme != "ecdsa") {
+    return BadRequest("invalid_field", "scheme must be \"bls\" or \"ecdsa\"");
   }
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
+  if ((scheme == "bls") != (key.type == KeyType::kBls)) {
+    return BadRequest("wrong_key_type", "key \"" + key.handle + "\" is a " +
+                                            std::string(keys::KeyTypeName(key.type)) +
+                                            " key, not " + (scheme == "bls" ? "BLS" : "ECDSA"));
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string encoding_name, StringField(req, "encoding", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(ByteEncoding encoding, ParseByteEncoding(encoding_name));
   if (key.type == KeyType::kBls) {
-    bool pop = req.value("proof_of_possession", false);
-    if (pop) {
+    if (req.value("proof_of_possession", false)) {
+      if (!bytes.empty()) {
+        return BadRequest("invalid_field", "a proof of possession signs the key itself: no bytes");
+      }
       CRYFTTEE_ASSIGN_OR_RETURN(Bytes sig, vault.ProveBlsPossession(key.handle));
       return SignatureAnswer(key, sig);
     }
@@ -162,7 +180,7 @@ Result<json> Sign(KeyVault& vault, const json& req) {
     } else if (!dst_text.empty() && dst_text != "sig") {
       return BadRequest("invalid_dst", "dst must be \"sig\" or \"pop\"");
     }
-    CRYFTTEE_ASSIGN_OR_RETURN(Bytes message, BytesField(req, "message"));
+    CRYFTTEE_ASSIGN_OR_RETURN(Bytes message, DecodeRequestBytes(bytes, encoding, "message"));
     CRYFTTEE_ASSIGN_OR_RETURN(Bytes sig, vault.SignBls(key.handle, message, dst));
     return SignatureAnswer(key, sig);
   }
@@ -170,18 +188,18 @@ Result<json> Sign(KeyVault& vault, const json& req) {
   if (!format.empty() && format != "der" && format != "compact") {
     return BadRequest("invalid_format", "format must be \"der\" or \"compact\"");
   }
-  CRYFTTEE_ASSIGN_OR_RETURN(Bytes digest, BytesField(req, "digest"));
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes digest, DecodeRequestBytes(bytes, encoding, "digest"));
   CRYFTTEE_ASSIGN_OR_RETURN(crypto::EcdsaSignature sig, vault.SignEcdsaDigest(key.handle, digest));
   return SignatureAnswer(key, format == "compact" ? sig.compact : sig.der);
 }
 
-Result<json> List(KeyVault& vault, const json& req) {
+Result<json> List(KeyVault& vault, const json& req, std::string_view) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type"}));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string filter, StringField(req, "key_type", false));
   std::optional<KeyType> only;
-  bool ecdsa_only = filter == "ecdsa" || filter == "tls";
+  bool ecdsa_only = filter == "ecdsa";
   if (!filter.empty() && !ecdsa_only) {
-    only = keys::ParseKeyType(filter);
-    if (!only) return BadRequest("invalid_key_type", "unknown key_type filter \"" + filter + "\"");
+    CRYFTTEE_ASSIGN_OR_RETURN(only, KeyTypeField(req));
   }
   json list = json::array();
   for (const KeyInfo& k : vault.List()) {
@@ -197,7 +215,8 @@ Result<json> List(KeyVault& vault, const json& req) {
               {"keys", std::move(list)}};
 }
 
-Result<json> Certificate(KeyVault& vault, const json& req) {
+Result<json> Certificate(KeyVault& vault, const json& req, std::string_view) {
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_handle", "pubkey", "csr_pem", "common_name"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string csr, StringField(req, "csr_pem", false));
   crypto::CertificateOptions options;
@@ -216,34 +235,51 @@ Result<json> Certificate(KeyVault& vault, const json& req) {
               {"node_id", crypto::FormatNodeId(id)}};
 }
 
-using Operation = Result<json> (*)(KeyVault&, const json&);
+using Operation = Result<json> (*)(KeyVault&, const json&, std::string_view bytes);
 
-HostFunction MakeFunction(const char* name, Operation op, bool needs_room,
+// Fuel a keyvault call bills per byte it takes from the guest (request and bytes): the work is
+// native and linear (JSON parse, decoding, hashing), so it is charged at the rate of a guest scan.
+constexpr uint32_t kKeyvaultBytesPerFuel = 4;
+
+// with_bytes: the function takes (req, req_len, bytes, bytes_len, out, cap), else (req, req_len,
+// out, cap).
+HostFunction MakeFunction(const char* name, Operation op, bool needs_room, bool with_bytes,
                           std::shared_ptr<KeyVault> vault) {
   HostFunction f;
   f.name = name;
   f.grant = kGrantKeyvault;
   f.params = {ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32};
+  if (with_bytes) f.params.insert(f.params.end(), {ValType::kI32, ValType::kI32});
   f.results = {ValType::kI32};
-  f.fn = [op, needs_room, vault](HostCallContext& ctx,
-                                 std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
+  f.fn = [op, needs_room, with_bytes, vault](
+             HostCallContext& ctx, std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
     const auto req_ptr = static_cast<uint32_t>(args[0]);
     const auto req_len = static_cast<uint32_t>(args[1]);
-    const auto out_ptr = static_cast<uint32_t>(args[2]);
-    const auto out_cap = static_cast<uint32_t>(args[3]);
+    const size_t o = with_bytes ? 4 : 2;
+    const auto out_ptr = static_cast<uint32_t>(args[o]);
+    const auto out_cap = static_cast<uint32_t>(args[o + 1]);
     auto i32 = [](int32_t v) { return std::vector<uint64_t>{static_cast<uint32_t>(v)}; };
     // Bad pointers trap whatever else is wrong, as for the base host functions.
     CRYFTTEE_ASSIGN_OR_RETURN(ByteSpan request, ctx.memory.Read(req_ptr, req_len));
+    ByteSpan bytes;
+    if (with_bytes) {
+      CRYFTTEE_ASSIGN_OR_RETURN(bytes, ctx.memory.Read(static_cast<uint32_t>(args[2]),
+                                                       static_cast<uint32_t>(args[3])));
+    }
     CRYFTTEE_RETURN_IF_ERROR(ctx.memory.Read(out_ptr, out_cap).status());
-    if (req_len > kMaxKeyvaultRequestBytes) return i32(kHostErrorTooLarge);
+    if (req_len > kMaxKeyvaultRequestBytes || bytes.size() > kMaxKeyvaultRequestBytes) {
+      return i32(kHostErrorTooLarge);
+    }
     if (needs_room && out_cap < kMinKeyvaultOutCap) return i32(kHostErrorTooLarge);
+    ctx.fuel_charge = 1 + (uint64_t{req_len} + bytes.size()) / kKeyvaultBytesPerFuel;
 
     json req = json::parse(request.begin(), request.end(), nullptr, false);
     json answer;
     if (req.is_discarded() || !req.is_object()) {
       answer = ErrorAnswer(BadRequest("invalid_json", "the request must be a JSON object"));
     } else {
-      auto result = op(*vault, req);
+      const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      auto result = op(*vault, req, text);
       answer = result.ok() ? std::move(result).value() : ErrorAnswer(result.status());
     }
     std::string text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -260,12 +296,12 @@ HostFunction MakeFunction(const char* name, Operation op, bool needs_room,
 
 std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault) {
   return {
-      MakeFunction("keyvault_generate", &Generate, true, vault),
-      MakeFunction("keyvault_import", &Import, true, vault),
-      MakeFunction("keyvault_public_key", &PublicKey, false, vault),
-      MakeFunction("keyvault_sign", &Sign, true, vault),
-      MakeFunction("keyvault_list", &List, false, vault),
-      MakeFunction("keyvault_certificate", &Certificate, true, vault),
+      MakeFunction("keyvault_generate", &Generate, true, false, vault),
+      MakeFunction("keyvault_import", &Import, true, false, vault),
+      MakeFunction("keyvault_public_key", &PublicKey, false, false, vault),
+      MakeFunction("keyvault_sign", &Sign, true, true, vault),
+      MakeFunction("keyvault_list", &List, false, false, vault),
+      MakeFunction("keyvault_certificate", &Certificate, true, false, vault),
   };
 }
 

@@ -6,6 +6,7 @@
 #include "core/file_util.h"
 #include "core/semver.h"
 #include "core/sha256.h"
+#include "modules/host_functions_base.h"
 #include "modules/module_paths.h"
 #include "modules/signing.h"
 
@@ -112,7 +113,7 @@ void CheckHostFunctions(VerifiedModule& m, const Publisher* publisher, const Ver
                                                      "\", which this runtime does not offer");
       continue;
     }
-    if (publisher && !publisher->grants.count(h->grant)) {
+    if (publisher && h->grant != kGrantNone && !publisher->grants.count(h->grant)) {
       m.trusted.Fail("grant_not_allowed", "host function \"" + name + "\" needs grant \"" +
                                               h->grant + "\", which publisher \"" + publisher->id +
                                               "\" may not use");
@@ -163,7 +164,7 @@ void InspectBinary(VerifiedModule& m, const VerifyContext& ctx) {
     }
     if (const HostFunction* h = FindHostFunction(ctx, imp.name)) {
       if (!Contains(m.host_functions, imp.name)) m.host_functions.push_back(imp.name);
-      grants.insert(h->grant);
+      if (h->grant != kGrantNone) grants.insert(h->grant);
     }
   }
   m.grants.assign(grants.begin(), grants.end());

@@ -587,8 +587,9 @@ class Slot {
                             wi::Trap::Ptr* out_trap) -> wabt::Result {
           Status status;
           std::vector<uint64_t> out;
+          uint64_t charge = 0;
           try {
-            status = host.fn(Raw(), call_.call_data, ToU64(type, params), &out);
+            status = host.fn(Raw(), call_.call_data, ToU64(type, params), &out, &charge);
             if (status.ok() && out.size() != type.results.size()) {
               status = Status::Internal("host_function_bug",
                                         "host function " + host.name + " returned " +
@@ -603,6 +604,7 @@ class Slot {
             *out_trap = wi::Trap::New(thread.store(), status.ToString());
             return wabt::Result::Error;
           }
+          if (charge > 0 && !Charge(charge, thread, out_trap)) return wabt::Result::Error;
           results.resize(type.results.size());
           for (size_t i = 0; i < out.size(); ++i) {
             results[i] = type.results[i] == wabt::Type::I32
@@ -613,31 +615,48 @@ class Slot {
         });
   }
 
-  // Hands out the next chunk of the call's budget, or stops the guest when the budget or the
-  // wall time is spent.
+  // Takes `units` from the fuel global (a host function's bill) and tops it up from the call's
+  // budget like refuel does; false (with the trap set) when the budget or the time is spent.
+  bool Charge(uint64_t units, wi::Thread& thread, wi::Trap::Ptr* out_trap) {
+    const uint64_t cap = uint64_t{1} << 62;  // far above any budget; keeps the int64 exact
+    int64_t fuel = fuel_->Get().Get<int64_t>() - static_cast<int64_t>(std::min(units, cap));
+    fuel_->UnsafeSet(wi::Value::Make(fuel));
+    return fuel >= 0 || Refuel(thread, out_trap);
+  }
+
+  // Hands out the next chunks of the call's budget until the fuel global is non-negative, or
+  // stops the guest when the budget or the wall time is spent.
+  bool Refuel(wi::Thread& thread, wi::Trap::Ptr* out_trap) {
+    if (Clock::now() > call_.deadline) {
+      call_.abort = Abort::kTimeout;
+      *out_trap = wi::Trap::New(thread.store(), "wall-time limit exceeded");
+      return false;
+    }
+    int64_t fuel = fuel_->Get().Get<int64_t>();
+    if (fuel < 0) {
+      // Whole chunks, as many as cover the deficit (one, unless a host function billed more).
+      const uint64_t need = static_cast<uint64_t>(-fuel);
+      const uint64_t chunks = (need + kFuelChunk - 1) / kFuelChunk;
+      const uint64_t give = std::min<uint64_t>(call_.remaining, chunks * kFuelChunk);
+      call_.remaining -= give;
+      if (give < need) {
+        call_.abort = Abort::kOutOfFuel;
+        *out_trap = wi::Trap::New(thread.store(), "out of fuel");
+        return false;
+      }
+      fuel += static_cast<int64_t>(give);
+    }
+    fuel_->UnsafeSet(wi::Value::Make(fuel));
+    return true;
+  }
+
+  // The metering import: every injected check calls it when the fuel global goes negative.
   wi::HostFunc::Ptr MakeRefuel() {
     return wi::HostFunc::New(store_, wi::FuncType({}, {}),
                              [this](wi::Thread& thread, const wi::Values&, wi::Values&,
                                     wi::Trap::Ptr* out_trap) -> wabt::Result {
-                               if (Clock::now() > call_.deadline) {
-                                 call_.abort = Abort::kTimeout;
-                                 *out_trap =
-                                     wi::Trap::New(thread.store(), "wall-time limit exceeded");
-                                 return wabt::Result::Error;
-                               }
-                               int64_t fuel = fuel_->Get().Get<int64_t>();
-                               while (fuel < 0) {
-                                 if (call_.remaining == 0) {
-                                   call_.abort = Abort::kOutOfFuel;
-                                   *out_trap = wi::Trap::New(thread.store(), "out of fuel");
-                                   return wabt::Result::Error;
-                                 }
-                                 uint64_t give = std::min<uint64_t>(call_.remaining, kFuelChunk);
-                                 call_.remaining -= give;
-                                 fuel += static_cast<int64_t>(give);
-                               }
-                               fuel_->UnsafeSet(wi::Value::Make(fuel));
-                               return wabt::Result::Ok;
+                               return Refuel(thread, out_trap) ? wabt::Result::Ok
+                                                               : wabt::Result::Error;
                              });
   }
 

@@ -30,12 +30,13 @@ enum class WasmType { kI32, kI64 };
 
 // A host function bound to an import `cryfttee.<name>`. Arguments arrive zero-extended to 64 bits;
 // `results` must be filled with exactly results.size() values. A non-OK Status traps the guest.
+// `*fuel_charge` (0 on entry) is the fuel the call costs beyond the guest's own instructions.
 struct HostImport {
   std::string name;
   std::vector<WasmType> params;
   std::vector<WasmType> results;
   std::function<Status(RawMemory memory, void* call_data, const std::vector<uint64_t>& args,
-                       std::vector<uint64_t>* results)>
+                       std::vector<uint64_t>* results, uint64_t* fuel_charge)>
       fn;
 };
 

@@ -1,6 +1,7 @@
 #include "apps/cryfttee/daemon.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
@@ -95,6 +96,11 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
+  // A request body reaches the module verbatim, so the module I/O cap must admit the largest
+  // body the API accepts (plus room for the answer's envelope).
+  registry_config.limits.max_output_bytes =
+      std::max<uint32_t>(registry_config.limits.max_output_bytes,
+                         static_cast<uint32_t>(config.max_body_bytes) + (64u << 10));
   registry_config.host_functions = [vault] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
     for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));

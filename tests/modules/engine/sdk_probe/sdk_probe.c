@@ -1,6 +1,5 @@
 /* Exercises the SDK's JSON reader, JSON writer and allocator from inside a real module, so the
  * tests check them in the environment modules run in. Key under test: "k". */
-#define CRYFTTEE_MODULE_IMPLEMENTATION
 #include "cryfttee_module.h"
 
 static uint64_t text_answer(const char* s) { return cryfttee_pack(s, cft_strlen(s)); }
