@@ -12,14 +12,19 @@
 #include "api/runtime_handlers.h"
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
+#include "api/web3signer_handlers.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
 #include "modules/host_functions_base.h"
+#include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
+#include "net/http_client.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "runtime/signer_backends.h"
+#include "runtime/web3signer_monitor.h"
 
 namespace cryfttee::app {
 namespace {
@@ -91,13 +96,44 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
                keys::SealSourceName(vault->seal_source()));
 
+  // The one outbound client: Web3Signer's origin, used by the "http" host function, the
+  // readiness monitor and the Web3Signer face.
+  std::shared_ptr<net::HttpClient> web3signer_client;
+  std::shared_ptr<runtime::Web3SignerMonitor> web3signer;
+  if (!config.web3signer_url.empty()) {
+    net::HttpClientOptions client_options;
+    client_options.url = config.web3signer_url;
+    client_options.ca_file = config.web3signer_ca_file;
+    client_options.total_timeout = std::chrono::milliseconds(config.web3signer_timeout_ms);
+    // Web3Signer's answers are small; a key list of ~5,000 keys fits.
+    client_options.max_response_bytes = 512 * 1024;
+    auto client = net::HttpClient::Create(client_options);
+    if (!client.ok()) {
+      spdlog::critical("web3signer_url / web3signer_ca_file: {}", client.status().message());
+      return 1;
+    }
+    web3signer_client = std::move(client).value();
+    web3signer = std::make_shared<runtime::Web3SignerMonitor>(
+        web3signer_client, runtime::Web3SignerMonitor::Options{});
+    spdlog::info("Web3Signer: {} (only this origin is reachable; sealed vault copies {})",
+                 web3signer_client->origin().ToString(), config.web3signer_vault_copy);
+  }
+
   runtime::RegistryConfig registry_config;
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
-  registry_config.host_functions = [vault] {
+  if (!config.default_bls_module.empty()) {
+    registry_config.default_overrides["bls"] = config.default_bls_module;
+  }
+  modules::HttpHostOptions http_options;
+  http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
+  registry_config.host_functions = [vault, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
     for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, vault, http_options)) {
+      all.push_back(std::move(f));
+    }
     return all;
   };
   runtime::ModuleRegistry registry(registry_config);
@@ -121,13 +157,19 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  if (!config.default_bls_module.empty() && !registry.Current()->Find(config.default_bls_module)) {
+    spdlog::error("default_bls_module \"{}\" ({}) is not in the manifest: BLS requests will fail",
+                  config.default_bls_module, config.sources.at("default_bls_module"));
+  }
+  if (web3signer) web3signer->Start();
+  runtime::SignerBackends backends(&registry, vault, web3signer);
+
   api::ApiContext ctx;
   ctx.registry = &registry;
-  ctx.vault = vault;
+  ctx.backends = &backends;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
-  ctx.web3signer_url = config.web3signer_url;
 
   api::Router api_router;
   api::AddRuntimeRoutes(api_router, ctx);
@@ -135,11 +177,17 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::AddStakingRoutes(api_router, ctx);
   api::AddPanelRoutes(api_router, ctx);
   api::AddModuleRoutes(api_router, ctx);
+  api::AddWeb3SignerRoutes(api_router, ctx,
+                           std::chrono::milliseconds(config.web3signer_timeout_ms));
 
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.threads = static_cast<int>(config.worker_threads);
+  // A request waiting on Web3Signer when the grace period ends is abandoned, not waited for.
+  options.on_grace_expired = [web3signer_client] {
+    if (web3signer_client) web3signer_client->Stop();
+  };
   api::HttpServer server(options);
 
   api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
@@ -209,6 +257,8 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
 
   server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
+  if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");
   return 0;
 }
