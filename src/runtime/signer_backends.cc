@@ -28,6 +28,10 @@ SignerBackends::SignerBackends(const ModuleRegistry* registry,
                                std::shared_ptr<Web3SignerMonitor> web3signer)
     : registry_(registry), vault_(std::move(vault)), web3signer_(std::move(web3signer)) {}
 
+void SignerBackends::KeysChanged() const {
+  if (web3signer_) web3signer_->RefreshKeys();
+}
+
 SignerView SignerBackends::View() const {
   SignerView v;
   std::vector<keys::KeyInfo> vault_keys;

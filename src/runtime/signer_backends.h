@@ -63,6 +63,8 @@ class SignerBackends {
                  std::shared_ptr<Web3SignerMonitor> web3signer);
 
   SignerView View() const;
+  // A key was registered: backends that cache their key list re-read it now.
+  void KeysChanged() const;
   Web3SignerMonitor* web3signer() const { return web3signer_.get(); }
 
  private:

@@ -87,6 +87,13 @@ Web3SignerHealth Web3SignerMonitor::Health() const {
   return health_;
 }
 
+void Web3SignerMonitor::RefreshKeys() {
+  auto listed = ListKeys(*client_, options_.probe_timeout);
+  if (!listed.ok()) return;  // the next probe decides about health
+  MutexLock lock(&mu_);
+  if (health_.connected) health_.public_keys = std::move(listed).value();
+}
+
 void Web3SignerMonitor::ProbeOnce() {
   std::string problem = CheckHealth(*client_, options_.probe_timeout);
   std::vector<std::string> keys;

@@ -48,6 +48,10 @@ class Web3SignerMonitor {
   void Start();
   void Stop();
 
+  // Re-reads Web3Signer's key list now, on the calling thread (after a key was imported, so
+  // the next status lists it without waiting for the next probe). Kept only while connected.
+  void RefreshKeys();
+
   bool connected() const { return connected_.load(std::memory_order_acquire); }
   Web3SignerHealth Health() const;
   const std::string& url() const { return client_->options().url; }

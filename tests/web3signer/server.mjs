@@ -62,13 +62,20 @@ function normaliseIdentifier(id) {
 
 // Vert.x's unhandledFailure: the status, and the reason phrase as the whole body, no Content-Type.
 function fail(res, status) {
-  res.statusCode = status;
-  res.end(http.STATUS_CODES[status]);
+  send(res, status, null, http.STATUS_CODES[status]);
+}
+
+// Vert.x frames answers with Content-Length; so do we (no chunked encoding).
+function send(res, status, contentType, text) {
+  const body = Buffer.from(text, 'utf8');
+  const headers = { 'Content-Length': body.length };
+  if (contentType) headers['Content-Type'] = contentType;
+  res.writeHead(status, headers);
+  res.end(body);
 }
 
 function sendJson(res, status, value) {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(value));
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
 function acceptEntries(req) {
@@ -148,8 +155,7 @@ async function sign(req, res, identifier) {
   if (entries.some((e) => e === 'application/json' || e === '*/*')) {
     return sendJson(res, 200, { signature });
   }
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(signature);
+  send(res, 200, 'text/plain; charset=utf-8', signature);
 }
 
 async function importKeystores(req, res) {
@@ -207,8 +213,7 @@ async function route(req, res) {
   }
   if (path === '/upcheck' && req.method === 'GET') {
     if (!produces(req, 'text/plain')) return fail(res, 406);
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-    return res.end('OK');
+    return send(res, 200, 'text/plain; charset=utf-8', 'OK');
   }
   if (path === '/healthcheck' && req.method === 'GET') {
     const { code, body } = health();
@@ -244,8 +249,7 @@ async function handle(req, res) {
   if (mode === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
   if (mode === '5xx') return fail(res, 503);
   if (mode === 'garbage') {
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-    return res.end('\u0000{"signature": <<garbage>> \u00ff');
+    return send(res, 200, 'application/json; charset=utf-8', '\u0000{"signature": <<garbage>> \u00ff');
   }
   try {
     await route(req, res);

@@ -1,5 +1,6 @@
 #include "w3s_fixture.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -51,8 +51,9 @@ std::string Generate(const DaemonProcess& d) {
 class Web3SignerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("cd " + SourceDir() +
-                    " && node -e \"import('@lodestar/types')\" 2>/dev/null") != 0) {
+    std::string probe =
+        "cd " + SourceDir() + " && node -e \"import('@lodestar/types')\" 2>/dev/null";
+    if (std::system(probe.c_str()) != 0) {
       GTEST_SKIP() << "node or the npm test tools are missing (run npm ci)";
     }
   }
@@ -129,14 +130,14 @@ TEST_F(Web3SignerTest, ImportsKeysSignsEveryTypeAndEnforcesSlashingProtection) {
   EXPECT_EQ(sign(Attestation(0, 1)).status, 200);
   RawResponse dbl = sign(Attestation(0, 1, "99"));
   EXPECT_EQ(dbl.status, 409) << dbl.body;
-  EXPECT_EQ(dbl.Json()["error"], "slashing_protection");
+  EXPECT_EQ(dbl.Json()["code"], "slashing_protection");
   EXPECT_EQ(dbl.Json()["upstream_status"], 412);
   EXPECT_EQ(sign(Attestation(2, 3)).status, 200);
   RawResponse surround =
       Request(d, "POST", "/api/v1/eth2/sign/" + pk, Attestation(1, 4).dump(), "");
   EXPECT_EQ(surround.status, 412);
   EXPECT_EQ(surround.body, "Precondition Failed");
-  EXPECT_EQ(sign(BlockV2(64, "77")).Json()["error"], "slashing_protection");  // double proposal
+  EXPECT_EQ(sign(BlockV2(64, "77")).Json()["code"], "slashing_protection");  // double proposal
 
   // Unknown key, bad body, root mismatch: Web3Signer's statuses, relayed or mapped.
   std::string unknown = "0x" + std::string(96, 'a');
@@ -145,8 +146,7 @@ TEST_F(Web3SignerTest, ImportsKeysSignsEveryTypeAndEnforcesSlashingProtection) {
   EXPECT_EQ(nf.body, "Not Found");
   Json ours = RandaoReveal(1);
   ours["pubkey"] = unknown;
-  EXPECT_EQ(d.Post("/v1/staking/bls/sign", ours.dump()).Json()["error"],
-            "web3signer_key_not_found");
+  EXPECT_EQ(d.Post("/v1/staking/bls/sign", ours.dump()).Json()["code"], "web3signer_key_not_found");
   EXPECT_EQ(Request(d, "POST", "/api/v1/eth2/sign/" + pk, "not json", "").status, 400);
   Json mismatch = RandaoReveal(1);
   mismatch["signingRoot"] = "0x" + std::string(64, '0');
@@ -177,7 +177,7 @@ TEST_F(Web3SignerTest, KeysWebSignerAlreadyHasAreListedAndRawSigningIsRefusedWit
   for (const std::string& pk : {existing, fresh}) {
     RawResponse raw = d.Post("/v1/staking/bls/sign", Json{{"pubkey", pk}, {"data", "aGk="}}.dump());
     EXPECT_EQ(raw.status, 409) << raw.body;
-    EXPECT_EQ(raw.Json()["error"], "raw_signing_needs_vault_copy");
+    EXPECT_EQ(raw.Json()["code"], "raw_signing_needs_vault_copy");
     Json typed = RandaoReveal(2);
     typed["pubkey"] = pk;
     RawResponse ok = d.Post("/v1/staking/bls/sign", typed.dump());
@@ -200,7 +200,7 @@ TEST_F(Web3SignerTest, ReadinessFollowsWeb3SignerBothWaysAndFaultsMapToStableAns
   EXPECT_FALSE(status["web3signer_connected"]);
   EXPECT_FALSE(status["ready"]);
   EXPECT_NE(status.value("reason", "").find("not connected"), std::string::npos);
-  EXPECT_EQ(d.Post("/v1/staking/bls/register", "{}").Json()["error"], "http_connect_failed");
+  EXPECT_EQ(d.Post("/v1/staking/bls/register", "{}").Json()["code"], "http_connect_failed");
 
   auto t = Clock::now();
   w3s.Fault("none");
@@ -222,18 +222,18 @@ TEST_F(Web3SignerTest, ReadinessFollowsWeb3SignerBothWaysAndFaultsMapToStableAns
   // 5xx: unhealthy, and a forwarded sign reports Web3Signer's failure.
   w3s.Fault("5xx");
   ASSERT_TRUE(WaitFor(5000, [&] { return !Connected(d); }));
-  EXPECT_EQ(d.Post("/v1/staking/bls/sign", body.dump()).Json()["error"], "web3signer_bad_response");
+  EXPECT_EQ(d.Post("/v1/staking/bls/sign", body.dump()).Json()["code"], "web3signer_bad_response");
   EXPECT_EQ(Request(d, "POST", "/api/v1/eth2/sign/" + pk, RandaoReveal(4).dump(), "").status, 503);
   // Garbage: a 200 whose body is not Web3Signer's.
   w3s.Fault("garbage");
   RawResponse garbage = d.Post("/v1/staking/bls/sign", body.dump());
   EXPECT_EQ(garbage.status, 502);
-  EXPECT_EQ(garbage.Json()["error"], "web3signer_bad_response");
+  EXPECT_EQ(garbage.Json()["code"], "web3signer_bad_response");
   // Connection reset before an answer.
   w3s.Fault("reset");
   RawResponse reset = d.Post("/v1/staking/bls/sign", body.dump());
   EXPECT_EQ(reset.status, 503) << reset.body;
-  EXPECT_EQ(reset.Json()["error"], "http_connection_reset");
+  EXPECT_EQ(reset.Json()["code"], "http_connection_reset");
 
   // Slow: the sign gives up at web3signer_timeout_ms (2 s here), never retried; status is
   // served meanwhile.
@@ -242,7 +242,7 @@ TEST_F(Web3SignerTest, ReadinessFollowsWeb3SignerBothWaysAndFaultsMapToStableAns
   t = Clock::now();
   std::thread slow([&] {
     RawResponse r = d.Post("/v1/staking/bls/sign", body.dump());
-    EXPECT_EQ(r.Json()["error"], "http_timeout") << r.body;
+    EXPECT_EQ(r.Json()["code"], "http_timeout") << r.body;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto t_status = Clock::now();
