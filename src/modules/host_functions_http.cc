@@ -26,7 +26,9 @@ constexpr uint32_t kTransientPbkdf2Iterations = 16384;
 struct KeystoreBody {
   std::string body;  // the keymanager request JSON (holds the password: wiped by the caller)
   std::string public_key;
-  std::string key_handle;  // the vault copy's handle; empty when no copy is kept
+  std::string key_handle;  // the vault key exported (import of a stored key)
+  SecretBytes generated;   // a fresh key, stored in the vault only once Web3Signer has it
+  std::string label;
 };
 
 Result<KeystoreBody> KeymanagerBody(keys::KeyVault* vault, const HttpHostOptions& options_in,
@@ -53,12 +55,10 @@ Result<KeystoreBody> KeymanagerBody(keys::KeyVault* vault, const HttpHostOptions
   if (!generate.empty() && generate != "bls") {
     return Status::InvalidArgument("invalid_key_type", "only \"bls\" keys can be generated");
   }
-  if (!generate.empty() && options_in.keep_vault_copy) {
-    // The sealed copy is the key: generate it in the vault, then export that one.
-    if (vault == nullptr) return Status::FailedPrecondition("no_vault", "no key vault");
-    CRYFTTEE_ASSIGN_OR_RETURN(keys::KeyInfo key, vault->Generate(keys::KeyType::kBls, label));
-    handle = key.handle;
+  if (!generate.empty() && options_in.keep_vault_copy && vault == nullptr) {
+    return Status::FailedPrecondition("no_vault", "no key vault for the sealed copy");
   }
+  out.label = label;
   if (!handle.empty()) {
     if (vault == nullptr) return Status::FailedPrecondition("no_vault", "no key vault");
     CRYFTTEE_ASSIGN_OR_RETURN(keys::KeyInfo key, vault->Get(handle));
@@ -69,11 +69,13 @@ Result<KeystoreBody> KeymanagerBody(keys::KeyVault* vault, const HttpHostOptions
     out.key_handle = key.handle;
     keystore = vault->ExportEip2335(handle, password, options);
   } else {
-    // No copy: the key exists only in this function's wiped memory until Web3Signer has it.
-    CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, keys::GenerateSecret(keys::KeyType::kBls));
-    CRYFTTEE_ASSIGN_OR_RETURN(Bytes pub, keys::PublicKeyOf(keys::KeyType::kBls, secret.span()));
+    // A fresh key lives in wiped memory until Web3Signer has it; only then is the sealed copy
+    // written (a failed import leaves nothing behind).
+    CRYFTTEE_ASSIGN_OR_RETURN(out.generated, keys::GenerateSecret(keys::KeyType::kBls));
+    CRYFTTEE_ASSIGN_OR_RETURN(Bytes pub,
+                              keys::PublicKeyOf(keys::KeyType::kBls, out.generated.span()));
     out.public_key = "0x" + HexEncode(pub);
-    keystore = crypto::Eip2335Encrypt(secret.span(), pub, password, options);
+    keystore = crypto::Eip2335Encrypt(out.generated.span(), pub, password, options);
   }
   if (!keystore.ok()) {
     SecureWipe(password.data(), password.size());
@@ -139,13 +141,16 @@ Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpH
   if (auto t = req.find("timeout_ms"); t != req.end() && t->is_number_unsigned()) {
     out.total_timeout = std::chrono::milliseconds(t->get<uint64_t>());
   }
-  std::string public_key, key_handle;
+  std::string public_key, key_handle, label;
+  SecretBytes generated;
   if (auto k = req.find("keymanager_import"); k != req.end()) {
     if (!k->is_object()) return Status::InvalidArgument("invalid_field", "keymanager_import");
     CRYFTTEE_ASSIGN_OR_RETURN(KeystoreBody body, KeymanagerBody(vault, options, *k));
     out.body = std::move(body.body);
     public_key = body.public_key;
     key_handle = body.key_handle;
+    generated = std::move(body.generated);
+    label = body.label;
     out.headers.emplace_back("Content-Type", "application/json");
   }
   auto response = client->Send(out);
@@ -158,9 +163,21 @@ Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpH
                  {"attempts", response->attempts}};
   if (!public_key.empty()) {
     answer["public_key"] = public_key;
+    AddImportOutcome(answer["body"].get_ref<const std::string&>(), &answer);
+    std::string outcome = answer.value("import_status", "");
+    bool imported = response->status == 200 && (outcome == "imported" || outcome == "duplicate");
+    if (imported && !generated.empty() && options.keep_vault_copy) {
+      auto stored = vault->Import(keys::KeyType::kBls, generated.span(), label);
+      if (stored.ok()) {
+        key_handle = stored->handle;
+      } else {
+        // Web3Signer has the key; only the raw-signing copy is missing. Say so, do not fail.
+        spdlog::error("sealed copy of imported key {}: {}", public_key, stored.status().ToString());
+        answer["vault_error"] = stored.status().code();
+      }
+    }
     answer["vault_copy"] = !key_handle.empty();
     if (!key_handle.empty()) answer["key_handle"] = key_handle;
-    AddImportOutcome(answer["body"].get_ref<const std::string&>(), &answer);
   }
   return answer;
 }

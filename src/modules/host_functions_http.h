@@ -15,11 +15,13 @@
 // keymanager_import makes the host write the body of Web3Signer's POST /eth/v1/keystores itself:
 // an EIP-2335 keystore of the vault key `h`, or of a fresh key, encrypted under a fresh random
 // password. Neither the secret nor the password enters module memory. A fresh key is generated
-// in the vault (a sealed copy that signs raw messages) when HttpHostOptions::keep_vault_copy,
-// else only in wiped host memory, so Web3Signer alone holds it.
+// in wiped host memory; once Web3Signer answers "imported" (or "duplicate") it is also sealed
+// into the vault (a copy that signs raw messages) when HttpHostOptions::keep_vault_copy, else
+// Web3Signer alone holds it. A failed import leaves no key anywhere.
 // Answer: {"success": true, "status": n, "content_type": "...", "body": "...", "attempts": n}
 //         plus, for keymanager_import: "public_key": "0x..", "vault_copy": bool, "key_handle"
-//         (when a copy is kept), and "import_status"/"import_message" from Web3Signer's answer.
+//         (when a copy is kept), "vault_error" (Web3Signer has it, the copy failed), and
+//         "import_status"/"import_message" from Web3Signer's answer.
 //      or {"success": false, "error": code, "message": ...} with net/http_client.h's codes, and
 //         "web3signer_not_configured" when no URL is set. A refused origin is also logged.
 #pragma once

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "client/node_test_util.h"
 #include "support/daemon_process.h"
 #include "support/raw_http.h"
 #include "w3s_fixture.h"
@@ -307,6 +308,96 @@ TEST_F(Web3SignerTest, HttpsWithCaFileAndOriginValidation) {
   EXPECT_NE(refused_env.Wait(10'000), 0);
   EXPECT_NE(refused_env.Log().find("env CRYFTTEE_WEB3SIGNER_URL"), std::string::npos)
       << refused_env.Log();
+}
+
+}  // namespace
+}  // namespace cryfttee::testing
+
+namespace cryfttee::testing {
+namespace {
+
+CtlResult InitNode(const DaemonProcess& d, const std::string& state) {
+  return RunCtl({"--socket", d.socket_path(), "--json", "init-node", "--state-dir", state,
+                 "--wait-timeout", "10"},
+                60'000);
+}
+
+// The seed's launch-and-keys flow (binary-attestation.md InitKeys) against Web3Signer: readiness,
+// generate, use-existing after a restart, adopt, mismatch, and signing with the node's shapes.
+TEST_F(Web3SignerTest, NodeKeyFlowGenerateRestartAdoptMismatchSign) {
+  Web3SignerStandIn w3s;
+  ASSERT_TRUE(w3s.started());
+  TempDir shared;
+  std::string data = shared.File("data"), state = shared.File("state");
+  w3s.Fault("down");  // readiness: init-node waits while Web3Signer is away
+  std::string pk;
+  {
+    DaemonProcess d(WithWeb3Signer(w3s.url(), {"--data-dir", data}));
+    ASSERT_TRUE(d.Start()) << d.Log();
+    EXPECT_FALSE(Status(d)["ready"]);
+    std::thread back([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      w3s.Fault("none");
+    });
+    auto r = InitNode(d, state);
+    back.join();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json id = Json::parse(r.out);
+    EXPECT_EQ(id["bls"]["action"], "generate");
+    pk = id["bls"]["public_key"];
+    EXPECT_EQ(w3s.PublicKeys(), std::vector<std::string>{pk}) << "generated into Web3Signer";
+    Json after = Status(d);
+    EXPECT_TRUE(after["web3signer_connected"]) << after.dump() << d.Log();
+    EXPECT_EQ(d.Stop(), 0);
+  }
+  {
+    // Restart with the same keys: use-existing, and both signing paths verify.
+    DaemonProcess d(WithWeb3Signer(w3s.url(), {"--data-dir", data}));
+    ASSERT_TRUE(d.Start()) << d.Log();
+    auto r = InitNode(d, state);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json id = Json::parse(r.out);
+    EXPECT_EQ(id["bls"]["action"], "use");
+    EXPECT_EQ(id["tls"]["action"], "use");
+    RawResponse raw =
+        d.Post("/v1/staking/bls/sign",
+               Json{{"pubkey", pk}, {"data", "bm9kZQ=="}, {"type", "ATTESTATION"}}.dump());
+    ASSERT_EQ(raw.status, 200) << raw.body;
+    EXPECT_EQ(raw.Json()["signed_by"], "local-vault");
+    Json typed = Attestation(4, 5);
+    typed["pubkey"] = pk;
+    RawResponse att = d.Post("/v1/staking/bls/sign", typed.dump());
+    ASSERT_EQ(att.status, 200) << att.body;
+    EXPECT_EQ(att.Json()["signed_by"], "web3signer");
+    auto v = VerifyWithBlst(Json::array(
+        {{{"pubkey", pk}, {"signature", raw.Json()["signature_hex"]}, {"message", "6e6f6465"}},
+         {{"pubkey", pk},
+          {"signature", att.Json()["signature_hex"]},
+          {"request", Attestation(4, 5)}}}));
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_TRUE(v[0]);
+    EXPECT_TRUE(v[1]);
+  }
+  {
+    // A fresh node (new state, new vault) adopts the key Web3Signer already holds.
+    DaemonProcess d(WithWeb3Signer(w3s.url()));
+    ASSERT_TRUE(d.Start()) << d.Log();
+    auto r = InitNode(d, shared.File("fresh-state"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out)["bls"]["action"], "adopt");
+    EXPECT_EQ(Json::parse(r.out)["bls"]["public_key"], pk);
+  }
+  {
+    // Another Web3Signer with another key: the saved key is not there, a mismatch.
+    Web3SignerStandIn other;
+    ASSERT_TRUE(other.started());
+    other.AddKey(std::string(62, '0') + "07");
+    DaemonProcess d(WithWeb3Signer(other.url(), {"--data-dir", data}));
+    ASSERT_TRUE(d.Start()) << d.Log();
+    auto r = InitNode(d, state);
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("key_mismatch"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace
