@@ -67,6 +67,7 @@ bool IsRetryable(const Result<OutboundResponse>& r) {
 struct Exchange {
   beast::error_code ec;
   std::string stage;
+  bool answered = false;  // a whole response was read
   http::response<http::string_body> response;
 };
 
@@ -94,6 +95,7 @@ asio::awaitable<void> WriteAndRead(Stream& stream, http::request<http::string_bo
     co_return;
   }
   out.response = parser.release();
+  out.answered = true;
 }
 
 }  // namespace
@@ -268,12 +270,12 @@ Result<OutboundResponse> HttpClient::SendOnce(const OutboundRequest& request,
 
   {
     MutexLock lock(&impl_->mu);
-    if (impl_->stopped && (exchange.ec || exchange.response.result_int() == 0)) {
+    if (impl_->stopped && !exchange.answered) {
       return Unavailable("http_stopped", "the client is shutting down");
     }
   }
   if (exchange.ec) return FromError(exchange.ec, exchange.stage, origin_);
-  if (exchange.response.result_int() == 0) {
+  if (!exchange.answered) {
     return Unavailable("http_timeout", origin_.ToString() + ": no answer before the deadline");
   }
   OutboundResponse out;
