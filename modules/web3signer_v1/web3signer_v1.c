@@ -30,9 +30,10 @@
 
 #define MODULE_ID "web3signer_v1"
 #define MODULE_VERSION "1.0.0"
-/* The host's answer holds Web3Signer's body (capped at 512 KiB by the client) JSON-escaped;
- * the buffer is sized so the answer always fits: an HTTP call is never repeated for room. */
-#define HTTP_OUT_CAP (4u << 20)
+/* The host's answer holds Web3Signer's body (capped at 512 KiB by the client) JSON-escaped.
+ * An HTTP call is never repeated for room: an answer that does not fit (only a body full of
+ * characters that need escaping could) fails as "host_unavailable". */
+#define HTTP_OUT_CAP (1u << 20)
 #define VAULT_OUT_CAP 8192u
 /* A forwarded sign gives up after this long in all, and is never retried. */
 #define SIGN_TIMEOUT_MS 10000

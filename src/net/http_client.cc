@@ -229,6 +229,10 @@ Result<OutboundResponse> HttpClient::SendOnce(const OutboundRequest& request,
         exchange.ec = cec;
         co_return;
       }
+      // Beast writes the head and the body separately: without TCP_NODELAY, Nagle holds the
+      // body until the head is acknowledged, which costs a delayed-ACK tick per request.
+      beast::error_code nodelay_ec;
+      stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
       stream.expires_at(deadline);
       co_await WriteAndRead(stream, req, cap, exchange);
       beast::error_code ignored;
@@ -254,6 +258,8 @@ Result<OutboundResponse> HttpClient::SendOnce(const OutboundRequest& request,
       exchange.ec = cec;
       co_return;
     }
+    beast::error_code nodelay_ec;
+    beast::get_lowest_layer(stream).socket().set_option(tcp::no_delay(true), nodelay_ec);
     beast::get_lowest_layer(stream).expires_at(deadline);
     exchange.stage = "tls";
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
