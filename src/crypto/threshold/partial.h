@@ -4,9 +4,8 @@
 //
 // Generic over the scheme (pairs of groups):
 //   NodeScheme    public keys in G1, signatures in G2, DST BLS_SIG_..._POP_ (AvalancheGo/eth);
-//   MinSigScheme  public keys in G2, signatures in G1 (the KMS `/app/sign` contract). Declared
-//                 by the network issue once hash to G1 (RFC 9380) is in the BLS library; the
-//                 templates below need only the trait struct.
+//   MinSigScheme  public keys in G2, signatures in G1, DST BLS_SIG_BLS12381G1_..._NUL_ (the
+//                 KMS `/app/sign` contract: partial = share·H(appID) in G1, commitments in G2).
 // Failure codes: "invalid_index", "duplicate_index", "not_enough_partials", "invalid_argument".
 // Pure functions; safe from any thread.
 #pragma once
@@ -30,6 +29,16 @@ struct NodeScheme {
   // H(msg) in the signature group. Fails only for an empty DST.
   static Result<SigGroup::Point> HashToSig(ByteSpan msg, std::string_view dst);
   // e(pk, h) == e(G_pk, sig), i.e. sig is pk's signature on the message hashing to h.
+  static bool PairingCheck(const PkGroup::Point& pk, const SigGroup::Point& h,
+                           const SigGroup::Point& sig);
+};
+
+struct MinSigScheme {
+  using PkGroup = G2Group;
+  using SigGroup = G1Group;
+  static constexpr std::string_view kDefaultDst = "BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_";
+  static Result<SigGroup::Point> HashToSig(ByteSpan msg, std::string_view dst);
+  // e(sig, G2) == e(h, pk).
   static bool PairingCheck(const PkGroup::Point& pk, const SigGroup::Point& h,
                            const SigGroup::Point& sig);
 };

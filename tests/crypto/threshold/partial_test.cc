@@ -71,6 +71,34 @@ TEST(PartialTest, AnyTValidPartialsRecombine) {
   }
 }
 
+// The KMS scheme (signatures in G1, keys and commitments in G2). No library Verify exists for
+// it; the result must equal the signature the whole secret makes, and the differential test
+// checks it with noble.
+TEST(PartialTest, MinSigSchemeRecombinesTheWholeSecretsSignature) {
+  using P = PartialSignature<MinSigScheme>;
+  for (uint32_t t : {1u, 3u, 5u}) {
+    uint32_t n = t + 2;
+    auto f = SecretPolynomial::Random(t);
+    ASSERT_TRUE(f.ok());
+    auto vv = FeldmanCommit<G2Group>(*f);
+    Bytes msg = {'a', 'p', 'p', uint8_t(t)};
+    auto shares = f->Deal(n);
+    std::vector<P> partials;
+    for (uint32_t k = n - t; k < n; ++k)
+      partials.push_back({shares[k].index, *PartialSign<MinSigScheme>(shares[k], msg)});
+    partials.insert(partials.begin(),
+                    P{shares[0].index, *PartialSign<MinSigScheme>(shares[0], Bytes{1})});
+    auto c = Combine<MinSigScheme>(t, vv, msg, partials);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->invalid, std::vector<uint32_t>{1});
+    auto h = MinSigScheme::HashToSig(msg, MinSigScheme::kDefaultDst);
+    G1 whole = G1Group::MulPublic(*h, f->coefficients()[0]);
+    EXPECT_TRUE(G1Group::Equal(whole, c->signature));
+    EXPECT_TRUE(MinSigScheme::PairingCheck(vv[0], *h, c->signature));
+    EXPECT_FALSE(MinSigScheme::PairingCheck(vv[0], *h, G1Group::Add(whole, *h)));
+  }
+}
+
 TEST(PartialTest, RejectsDuplicateAndOutOfRangeIndices) {
   auto f = SecretPolynomial::Random(2);
   auto vv = FeldmanCommit<G1Group>(*f);
