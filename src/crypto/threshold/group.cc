@@ -54,6 +54,7 @@ G1Group::Point G1Group::MulPublic(const Point& p, const Fr& k) {
 
 G1Group::Point G1Group::MulSmall(const Point& p, uint64_t k) { return MulSmallVartime(p, k); }
 G1Group::Point G1Group::Add(const Point& a, const Point& b) { return JacAddVartime(a, b); }
+G1Group::Point G1Group::AddSecret(const Point& a, const Point& b) { return JacAddCtDistinct(a, b); }
 bool G1Group::Equal(const Point& a, const Point& b) { return JacEqualVartime(a, b); }
 
 G2Group::Point G2Group::Generator() { return FromAffine(G2Generator()); }
@@ -87,6 +88,7 @@ G2Group::Point G2Group::MulPublic(const Point& p, const Fr& k) {
 
 G2Group::Point G2Group::MulSmall(const Point& p, uint64_t k) { return MulSmallVartime(p, k); }
 G2Group::Point G2Group::Add(const Point& a, const Point& b) { return JacAddVartime(a, b); }
+G2Group::Point G2Group::AddSecret(const Point& a, const Point& b) { return JacAddCtDistinct(a, b); }
 bool G2Group::Equal(const Point& a, const Point& b) { return JacEqualVartime(a, b); }
 
 }  // namespace cryfttee::threshold

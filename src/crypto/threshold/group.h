@@ -31,6 +31,9 @@ struct G1Group {
   static Point MulPublic(const Point& p, const bls::internal::Fr& k);
   static Point MulSmall(const Point& p, uint64_t k);
   static Point Add(const Point& a, const Point& b);
+  // Constant-time addition for secret-derived points; requires a != b (true except with
+  // negligible probability for the independent points it is used on).
+  static Point AddSecret(const Point& a, const Point& b);
   static bool Equal(const Point& a, const Point& b);
 };
 
@@ -46,6 +49,9 @@ struct G2Group {
   static Point MulPublic(const Point& p, const bls::internal::Fr& k);
   static Point MulSmall(const Point& p, uint64_t k);
   static Point Add(const Point& a, const Point& b);
+  // Constant-time addition for secret-derived points; requires a != b (true except with
+  // negligible probability for the independent points it is used on).
+  static Point AddSecret(const Point& a, const Point& b);
   static bool Equal(const Point& a, const Point& b);
 };
 
