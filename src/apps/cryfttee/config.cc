@@ -41,6 +41,8 @@ const std::vector<Setting>& Settings() {
       {"tls_client_ca", &Config::tls_client_ca, "require client certificates from this CA (https)"},
       {"kiosk_addr", &Config::kiosk_addr, "kiosk UI listen address, or \"off\""},
       {"kiosk_hosts", &Config::kiosk_hosts, "extra Host names the kiosk accepts, comma-separated"},
+      {"metrics_addr", &Config::metrics_addr,
+       "Prometheus /metrics listen address (keep it on loopback), or \"\" for none"},
       {"data_dir", &Config::data_dir, "sealed key storage directory"},
       {"seal_password_file", &Config::seal_password_file, "file holding the key-sealing secret"},
       {"web3signer_url", &Config::web3signer_url,
@@ -262,6 +264,9 @@ Status ValidateConfig(Config* c) {
     if (!c->tls_client_ca.empty() && !IsReadableFile(c->tls_client_ca)) {
       return BadValue(*c, "tls_client_ca", c->tls_client_ca, "file is not readable");
     }
+  }
+  if (!c->metrics_addr.empty() && !IsAddress(c->metrics_addr)) {
+    return BadValue(*c, "metrics_addr", c->metrics_addr, "must be host:port or empty");
   }
   if (c->kiosk_addr != "off" && !IsAddress(c->kiosk_addr)) {
     return BadValue(*c, "kiosk_addr", c->kiosk_addr, "must be host:port or \"off\"");

@@ -24,8 +24,9 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
-  std::string kiosk_addr = "127.0.0.1:323";  // "off" disables the kiosk
-  std::string kiosk_hosts;                   // extra allowed Host names, comma-separated
+  std::string kiosk_addr = "127.0.0.1:323";     // "off" disables the kiosk
+  std::string kiosk_hosts;                      // extra allowed Host names, comma-separated
+  std::string metrics_addr = "127.0.0.1:9323";  // "" disables the Prometheus listener
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
   std::string web3signer_url;

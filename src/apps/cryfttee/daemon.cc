@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "api/api_context.h"
 #include "api/browser_guard.h"
+#include "api/health_handlers.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
 #include "api/module_handlers.h"
@@ -20,6 +23,7 @@
 #include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
 #include "net/http_client.h"
+#include "ops/metrics.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
@@ -56,6 +60,70 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
               : "HTTP " + std::to_string(resp.status);
       tracker->RecordError(req.method + " " + req.path + ": " + msg, now);
     }
+  };
+}
+
+// Times every API request and feeds the metrics: requests by route pattern and status, and for
+// the two signing routes the latency of each signature produced (the module that produced it is
+// in the answer) or, for a refused BLS request, Web3Signer's malformed counter.
+api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metrics) {
+  return [router, metrics](const api::HttpRequest& req, const api::Handler& next) {
+    auto start = std::chrono::steady_clock::now();
+    api::HttpResponse resp = next(req);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string route = router->PatternOf(req.path);
+    metrics->ObserveRequest(route, resp.status);
+    const char* key_type = route == "/v1/staking/bls/sign"   ? "bls"
+                           : route == "/v1/staking/tls/sign" ? "tls"
+                                                             : nullptr;
+    if (key_type && resp.status == 200) {
+      auto body = api::Json::parse(resp.body, nullptr, false);
+      std::string module = body.is_object() ? body.value("module_id", "unknown") : "unknown";
+      metrics->ObserveSigning(key_type, module, seconds);
+    } else if (key_type && std::string(key_type) == "bls" && resp.status == 400) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+    return resp;
+  };
+}
+
+// Gauges read at scrape time: keys by type, modules loaded, the node's heartbeat age.
+ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::ModuleRegistry* registry,
+                           runtime::ConnectionTracker* tracker) {
+  return [vault, registry, tracker] {
+    std::vector<ops::LiveValue> out;
+    std::map<std::string, int> by_type = {{"bls", 0}, {"tls", 0}};
+    for (const auto& key : vault->List()) by_type[std::string(keys::KeyTypeName(key.type))]++;
+    int total = 0;
+    for (const auto& [type, n] : by_type) {
+      out.push_back({"cryfttee_keys_loaded",
+                     "Keys in the vault by type",
+                     {{"key_type", type}},
+                     static_cast<double>(n)});
+      total += n;
+    }
+    out.push_back({"signing_signers_loaded_count",
+                   "Keys available for signing (Web3Signer's name)",
+                   {},
+                   static_cast<double>(total)});
+    int loaded = 0;
+    auto snapshot = registry->Current();
+    if (snapshot) {
+      for (const auto& record : snapshot->modules()) loaded += record.loaded.ok ? 1 : 0;
+    }
+    out.push_back(
+        {"cryfttee_modules_loaded", "WASM modules loaded", {}, static_cast<double>(loaded)});
+    auto conn = tracker->Snapshot(NowUnixMillis());
+    // -1 until the node's first heartbeat: "never" must not read as "just now".
+    double age = conn.last_heartbeat_ms == 0
+                     ? -1
+                     : static_cast<double>(NowUnixMillis() - conn.last_heartbeat_ms) / 1000.0;
+    out.push_back({"cryfttee_heartbeat_age_seconds",
+                   "Seconds since the node's last heartbeat (-1 = none yet)",
+                   {},
+                   age});
+    return out;
   };
 }
 
@@ -171,7 +239,11 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
 
+  ops::Metrics metrics(CRYFTTEE_VERSION);
+  metrics.SetLiveSource(LiveGauges(vault, &registry, &tracker));
+
   api::Router api_router;
+  api::AddHealthRoutes(api_router, ctx);
   api::AddRuntimeRoutes(api_router, ctx);
   api::AddStatusRoutes(api_router, ctx);
   api::AddStakingRoutes(api_router, ctx);
@@ -179,6 +251,20 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::AddModuleRoutes(api_router, ctx);
   api::AddWeb3SignerRoutes(api_router, ctx,
                            std::chrono::milliseconds(config.web3signer_timeout_ms));
+  api_router.SetMiddleware(MetricsMiddleware(&api_router, &metrics));
+
+  std::unique_ptr<ops::MetricsServer> metrics_server;
+  if (!config.metrics_addr.empty()) {
+    std::string error;
+    metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
+    if (!metrics_server) {
+      spdlog::critical("{}", error);
+      return 1;
+    }
+    spdlog::info("metrics listening: http://{}{}/metrics",
+                 config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                 metrics_server->port());
+  }
 
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
