@@ -8,9 +8,20 @@ namespace {
 HttpResponse Readiness(const ApiContext& ctx) {
   Json checks = Json::object();
   Json not_ready = Json::array();
-  bool vault_open = ctx.vault != nullptr;
-  checks["vault"] = vault_open ? "open" : "closed";
-  if (!vault_open) not_ready.push_back("vault");
+  // Keys and signing readiness come from the one backend view (vault or Web3Signer), the same
+  // facts /v1/runtime/status reports, so the probe and the node never disagree.
+  if (ctx.backends == nullptr) {
+    checks["signer"] = "no_backend";
+    not_ready.push_back("signer");
+  } else {
+    runtime::SignerView view = ctx.backends->View();
+    checks["signer"] = view.ready ? "ready" : (view.reason.empty() ? "not_ready" : view.reason);
+    if (!view.ready) not_ready.push_back("signer");
+    if (view.web3signer_configured) {
+      checks["web3signer"] = view.web3signer_connected ? "connected" : "unreachable";
+      if (!view.web3signer_connected) not_ready.push_back("web3signer");
+    }
+  }
 
   auto snapshot = ctx.registry ? ctx.registry->Current() : nullptr;
   bool any_default = false;

@@ -112,6 +112,7 @@ TEST(OpsDaemon, ProbesOnTheApiSocket) {
   EXPECT_EQ(ready.status, 200) << ready.body;
   EXPECT_TRUE(ready.Json().value("ready", false)) << ready.body;
   EXPECT_EQ(ready.Json()["checks"].value("module:bls_tls_signer_v1", ""), "loaded") << ready.body;
+  EXPECT_EQ(ready.Json()["checks"].value("signer", ""), "ready") << ready.body;
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
 
