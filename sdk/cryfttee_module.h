@@ -122,6 +122,13 @@ CRYFTTEE_IMPORT("keyvault_sign")
 int32_t cryfttee_keyvault_sign(const char* req, uint32_t req_len, const char* bytes,
                                uint32_t bytes_len, char* out, uint32_t cap);
 
+/* grant "http": one outbound HTTP exchange with the origin the operator configured
+ * (src/modules/host_functions_http.h has the request and answer fields). Same calling shape as
+ * the keyvault functions: JSON request, JSON answer in (out, cap), the answer's full length or a
+ * negative CRYFTTEE_HOST_* code. cap must be at least CRYFTTEE_KEYVAULT_MIN_OUT_CAP. */
+CRYFTTEE_IMPORT("http_request")
+int32_t cryfttee_http_request(const char* req, uint32_t req_len, char* out, uint32_t cap);
+
 /* ---- ABI exports, defined by the SDK. */
 CRYFTTEE_EXPORT("cryfttee_abi_version") int32_t cryfttee_abi_version(void);
 /* Returns a buffer of at least len bytes (8-byte aligned), or 0 if memory is exhausted. */

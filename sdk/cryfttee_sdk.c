@@ -46,9 +46,7 @@ uint32_t cft_strlen(const char* s) {
   return n;
 }
 
-void cryfttee_log_str(int32_t level, const char* msg) {
-  cryfttee_log(level, msg, cft_strlen(msg));
-}
+void cryfttee_log_str(int32_t level, const char* msg) { cryfttee_log(level, msg, cft_strlen(msg)); }
 
 int32_t cryfttee_abi_version(void) { return CRYFTTEE_ABI_VERSION; }
 
@@ -155,11 +153,11 @@ CFT_PRIVATE uint32_t cft_put_text(uint32_t n, const char* s, uint32_t max, bool 
 }
 
 uint64_t cft_error(cft_error_kind kind, const char* code, const char* message) {
-  static const char* const kinds[] = {
-      "invalid_argument", "not_found",   "already_exists", "permission_denied", "failed_precondition",
-      "unavailable",      "upstream",    "too_large",      "internal"};
-  const char* kind_name = (uint32_t)kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[kind]
-                                                                            : "upstream";
+  static const char* const kinds[] = {"invalid_argument",  "not_found",           "already_exists",
+                                      "permission_denied", "failed_precondition", "unavailable",
+                                      "upstream",          "too_large",           "internal"};
+  const char* kind_name =
+      (uint32_t)kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[kind] : "upstream";
   uint32_t n = cft_put_text(0, "{\"success\":false,\"error\":\"", 32, false);
   n = cft_put_text(n, code, 64, true);
   n = cft_put_text(n, "\",\"kind\":\"", 16, false);
@@ -474,9 +472,7 @@ CFT_PRIVATE bool cft_key_is(const char* json, const cft_index_record* r, const c
          cft_mem_eq(buf, key, n);
 }
 
-bool cft_json_valid(const char* json, uint32_t len) {
-  return cft_index_of(json, len)->total >= 0;
-}
+bool cft_json_valid(const char* json, uint32_t len) { return cft_index_of(json, len)->total >= 0; }
 
 bool cft_json_find(const char* json, uint32_t len, const char* key, cft_json_value* out) {
   const cft_json_index* idx = cft_index_of(json, len);

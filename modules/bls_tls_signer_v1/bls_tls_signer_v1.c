@@ -406,8 +406,8 @@ CRYFTTEE_CAPABILITY(tls_sign) {
 static void key_item(cft_json_writer* w, const cft_json_value* k, uint64_t* bls_signs,
                      uint64_t* tls_signs, int64_t* last_sign) {
   cft_json_value type, v;
-  bool is_bls = cft_json_find(k->text, k->len, "key_type", &type) &&
-                cft_json_string_is(&type, "bls");
+  bool is_bls =
+      cft_json_find(k->text, k->len, "key_type", &type) && cft_json_string_is(&type, "bls");
   int64_t count = 0, last = 0;
   cft_json_get_int(k->text, k->len, "sign_count", &count);
   cft_json_get_int(k->text, k->len, "last_sign_at", &last);

@@ -18,15 +18,20 @@ HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answe
   std::optional<StatusCategory> kind = StatusCategoryFromName(string_field("kind"));
   Status status;
   if (!kind || *kind == StatusCategory::kOk || code.empty()) {
-    status = Status::Error(StatusCategory::kUpstream, "module_error",
-                           "module " + module_id + " failed: " +
-                               (message.empty() ? (code.empty() ? "no error code" : code) : message));
+    status = Status::Error(
+        StatusCategory::kUpstream, "module_error",
+        "module " + module_id +
+            " failed: " + (message.empty() ? (code.empty() ? "no error code" : code) : message));
   } else {
     status = Status::Error(*kind, code, message.empty() ? code : message);
   }
   HttpResponse resp = ErrorResponse(status);
   Json body = Json::parse(resp.body);
   body["module_id"] = module_id;
+  // A module relaying a remote service's failure may name its HTTP status (web3signer_v1).
+  if (auto it = answer.find("upstream_status"); it != answer.end() && it->is_number_integer()) {
+    body["upstream_status"] = *it;
+  }
   return JsonResponse(body, resp.status);
 }
 

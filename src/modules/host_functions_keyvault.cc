@@ -252,7 +252,8 @@ HostFunction MakeFunction(const char* name, Operation op, bool needs_room, bool 
   if (with_bytes) f.params.insert(f.params.end(), {ValType::kI32, ValType::kI32});
   f.results = {ValType::kI32};
   f.fn = [op, needs_room, with_bytes, vault](
-             HostCallContext& ctx, std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
+             HostCallContext& ctx,
+             std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
     const auto req_ptr = static_cast<uint32_t>(args[0]);
     const auto req_len = static_cast<uint32_t>(args[1]);
     const size_t o = with_bytes ? 4 : 2;
@@ -263,8 +264,8 @@ HostFunction MakeFunction(const char* name, Operation op, bool needs_room, bool 
     CRYFTTEE_ASSIGN_OR_RETURN(ByteSpan request, ctx.memory.Read(req_ptr, req_len));
     ByteSpan bytes;
     if (with_bytes) {
-      CRYFTTEE_ASSIGN_OR_RETURN(bytes, ctx.memory.Read(static_cast<uint32_t>(args[2]),
-                                                       static_cast<uint32_t>(args[3])));
+      CRYFTTEE_ASSIGN_OR_RETURN(
+          bytes, ctx.memory.Read(static_cast<uint32_t>(args[2]), static_cast<uint32_t>(args[3])));
     }
     CRYFTTEE_RETURN_IF_ERROR(ctx.memory.Read(out_ptr, out_cap).status());
     if (req_len > kMaxKeyvaultRequestBytes || bytes.size() > kMaxKeyvaultRequestBytes) {

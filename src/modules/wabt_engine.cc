@@ -588,18 +588,29 @@ class Slot {
           Status status;
           std::vector<uint64_t> out;
           uint64_t charge = 0;
-          try {
-            status = host.fn(Raw(), call_.call_data, ToU64(type, params), &out, &charge);
-            if (status.ok() && out.size() != type.results.size()) {
-              status = Status::Internal("host_function_bug",
-                                        "host function " + host.name + " returned " +
-                                            std::to_string(out.size()) + " values");
+          // The wall-time cap bounds the guest's own running time. A host function that waits
+          // (the "http" grant waits on a remote signer) bounds its wait itself, so the time spent
+          // inside it moves the deadline instead of counting against the guest.
+          {
+            const auto host_started = Clock::now();
+            struct ExtendDeadline {
+              CallState& call;
+              Clock::time_point started;
+              ~ExtendDeadline() { call.deadline += Clock::now() - started; }
+            } extend{call_, host_started};
+            try {
+              status = host.fn(Raw(), call_.call_data, ToU64(type, params), &out, &charge);
+              if (status.ok() && out.size() != type.results.size()) {
+                status = Status::Internal("host_function_bug",
+                                          "host function " + host.name + " returned " +
+                                              std::to_string(out.size()) + " values");
+              }
+            } catch (const std::exception& e) {
+              status = Status::Internal("host_function_exception", e.what());
+            } catch (...) {
+              status = Status::Internal("host_function_exception", "unknown exception");
             }
-          } catch (const std::exception& e) {
-            status = Status::Internal("host_function_exception", e.what());
-          } catch (...) {
-            status = Status::Internal("host_function_exception", "unknown exception");
-          }
+          }  // the deadline has moved past the host's own time before the bill is checked
           if (!status.ok()) {
             *out_trap = wi::Trap::New(thread.store(), status.ToString());
             return wabt::Result::Error;

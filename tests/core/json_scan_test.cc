@@ -66,14 +66,40 @@ TEST(JsonScan, EmptyObjectAndDuplicates) {
 }
 
 TEST(JsonScan, RefusesWhatIsNotOneObject) {
-  for (const char* bad : {"", "[]", "1", "\"s\"", "{", "{}{}", "{} x", R"({"a"})", R"({"a":})",
-                          R"({"a":1,})", R"({,"a":1})", R"({"a":[1,]})", R"({"a":[1 2]})",
-                          R"({"a":{"b"}})", R"({"a":{"b":1,}})", R"({"a":[}})", R"({"a":{]})",
-                          R"({a:1})", R"({"a":01})", R"({"a":1.})", R"({"a":.5})", R"({"a":-})",
-                          R"({"a":1e})", R"({"a":tru})", R"({"a":nul})", R"({"a":"\x"})",
-                          R"({"a":"\u12"})", R"({"a":"\udc00"})", R"({"a":"\ud800"})",
-                          R"({"a":"\ud800\u0041"})", "{\"a\":\"\x01\"}", R"({"a":"unterminated})",
-                          R"({"a":[[[]]})", R"({"a":1 "b":2})"}) {
+  for (const char* bad : {"",
+                          "[]",
+                          "1",
+                          "\"s\"",
+                          "{",
+                          "{}{}",
+                          "{} x",
+                          R"({"a"})",
+                          R"({"a":})",
+                          R"({"a":1,})",
+                          R"({,"a":1})",
+                          R"({"a":[1,]})",
+                          R"({"a":[1 2]})",
+                          R"({"a":{"b"}})",
+                          R"({"a":{"b":1,}})",
+                          R"({"a":[}})",
+                          R"({"a":{]})",
+                          R"({a:1})",
+                          R"({"a":01})",
+                          R"({"a":1.})",
+                          R"({"a":.5})",
+                          R"({"a":-})",
+                          R"({"a":1e})",
+                          R"({"a":tru})",
+                          R"({"a":nul})",
+                          R"({"a":"\x"})",
+                          R"({"a":"\u12"})",
+                          R"({"a":"\udc00"})",
+                          R"({"a":"\ud800"})",
+                          R"({"a":"\ud800\u0041"})",
+                          "{\"a\":\"\x01\"}",
+                          R"({"a":"unterminated})",
+                          R"({"a":[[[]]})",
+                          R"({"a":1 "b":2})"}) {
     std::vector<JsonMember> m;
     EXPECT_FALSE(ScanJsonObject(bad, &m)) << bad;
   }
@@ -94,8 +120,9 @@ TEST(JsonScan, NestingIsBounded) {
 TEST(JsonScan, AgreesWithNlohmannOnMutatedTexts) {
   std::mt19937 rng(20261204);
   const std::vector<std::string> tokens = {
-      "{",  "}", "[", "]",  ",",    ":",     "\"k\"", "\"v\\n\"", "\"\\u00e9\"", "1",
-      "-2", "3.5e2", "true", "false", "null", " ",   "\"\\ud83d\\ude00\"", "0", "\"\""};
+      "{",   "}",  "[",     "]",    ",",     ":",    "\"k\"", "\"v\\n\"",           "\"\\u00e9\"",
+      "1",   "-2", "3.5e2", "true", "false", "null", " ",     "\"\\ud83d\\ude00\"", "0",
+      "\"\""};
   const std::string alphabet = "{}[],:\"\\u0123456789abcdefnrtlse.-+E \t\n";
   int accepted = 0;
   for (int i = 0; i < 20000; ++i) {

@@ -71,7 +71,8 @@ TEST_F(DebugModuleTest, Info) {
 
 TEST_F(DebugModuleTest, StatusPanelFollowsTheSeedSchema) {
   json p = CallParsed("get_status_panel", "{}");
-  EXPECT_EQ(p["module_id"], "debug_v1");
+  // module_id and module_version are the host's to add (api/module_call.cc FetchStatusPanel).
+  EXPECT_FALSE(p.contains("success"));
   EXPECT_EQ(p["title"], "Debug Module");
   ASSERT_TRUE(p["sections"].is_array());
   ASSERT_FALSE(p["sections"].empty());

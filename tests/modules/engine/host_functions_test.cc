@@ -7,11 +7,16 @@ namespace cryfttee::modules::test {
 namespace {
 
 TEST(HostFunctions, GrantFilter) {
-  EXPECT_EQ(BaseHostFunctions().size(), 3u);
-  EXPECT_TRUE(BaseHostFunctionsFor({}).empty());
+  EXPECT_EQ(BaseHostFunctions().size(), 4u);
+  // The intrinsic json_index needs no grant: every module gets it, and only it, with none.
+  auto none = BaseHostFunctionsFor({});
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].name, "json_index");
+  EXPECT_EQ(none[0].grant, kGrantNone);
   auto clock_only = BaseHostFunctionsFor({kGrantClock, "no_such_grant"});
-  ASSERT_EQ(clock_only.size(), 1u);
+  ASSERT_EQ(clock_only.size(), 2u);
   EXPECT_EQ(clock_only[0].name, "now_ms");
+  EXPECT_EQ(clock_only[1].name, "json_index");
   EXPECT_EQ(BaseHostFunctionsFor({kGrantLog})[0].name, "log");
   EXPECT_EQ(BaseHostFunctionsFor({kGrantRandom})[0].name, "random_bytes");
 }
@@ -66,6 +71,40 @@ TEST(HostFunctions, HostErrorsTrapWithTheirMessage) {
   std::string msg = ExpectCode((*m)->CallJson("log_ok", "x"), "module_trap");
   EXPECT_NE(msg.find("backend_down"), std::string::npos) << msg;
   EXPECT_TRUE((*m)->CallJson("echo", "x").ok());
+}
+
+// A host function's bill (HostCallContext::fuel_charge) comes out of the call's budget like the
+// guest's own instructions: work a module hands to the host is metered too.
+TEST(HostFunctions, FuelChargeIsBilledToTheCall) {
+  const Limits limits = SmallLimits();
+  auto charging = [&](uint64_t charge) {
+    HostFunction f;
+    f.name = "log";
+    f.grant = "log";
+    f.params = {ValType::kI32, ValType::kI32, ValType::kI32};
+    f.fn = [charge](HostCallContext& ctx,
+                    std::span<const uint64_t>) -> Result<std::vector<uint64_t>> {
+      ctx.fuel_charge = charge;
+      return std::vector<uint64_t>{};
+    };
+    auto grants = BaseHostFunctionsFor({kGrantClock, kGrantRandom});
+    grants.push_back(f);
+    auto m = LoadModule("hostile", TestWasm("hostile"), limits, grants);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? *m : nullptr;
+  };
+  auto cheap = charging(limits.fuel_per_call / 2);
+  ASSERT_TRUE(cheap);
+  EXPECT_TRUE(cheap->CallJson("log_ok", "x").ok());
+  EXPECT_TRUE(cheap->CallJson("log_ok", "x").ok());  // the bill is per call, not cumulative
+  auto dear = charging(limits.fuel_per_call + 1);
+  ASSERT_TRUE(dear);
+  ExpectCode(dear->CallJson("log_ok", "x"), "module_out_of_fuel");
+  // Far above any budget (no wrap-around of the signed fuel counter).
+  auto huge = charging(~uint64_t{0});
+  ASSERT_TRUE(huge);
+  ExpectCode(huge->CallJson("log_ok", "x"), "module_out_of_fuel");
+  EXPECT_TRUE(huge->CallJson("echo", "x").ok());
 }
 
 TEST(HostFunctions, CallDataReachesTheHostFunction) {

@@ -14,7 +14,9 @@ class SdkTest : public ::testing::Test {
     limits.max_memory_pages = 64;
     limits.max_output_bytes = 1 << 20;
     limits.wall_time_ms = 20000;  // not under test here; the machine may be busy
-    auto m = LoadModule("sdk_probe", TestWasm("sdk_probe/module"), limits, {});
+    // No grants: the SDK's reader runs on the json_index intrinsic, which needs none.
+    auto m =
+        LoadModule("sdk_probe", TestWasm("sdk_probe/module"), limits, BaseHostFunctionsFor({}));
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     module_ = *m;
   }
@@ -25,6 +27,27 @@ class SdkTest : public ::testing::Test {
   }
   std::shared_ptr<LoadedModule> module_;
 };
+
+// json_index bills its native scan per byte: a request the guest could not afford to walk
+// itself, it cannot have the host walk for free either.
+TEST(SdkFuel, JsonIndexBillsTheBytesItScans) {
+  const std::string request = R"({"pad":")" + std::string(1 << 20, 'p') + R"(","k":"v"})";
+  Limits limits = SmallLimits();
+  limits.max_output_bytes = 2 << 20;
+  limits.max_memory_pages = 64;
+  limits.fuel_per_call = (1 << 20) / kJsonIndexBytesPerFuel / 2;  // half of the scan's bill
+  auto poor =
+      LoadModule("sdk_probe", TestWasm("sdk_probe/module"), limits, BaseHostFunctionsFor({}));
+  ASSERT_TRUE(poor.ok()) << poor.status().ToString();
+  ExpectCode((*poor)->CallJson("get_string", request), "module_out_of_fuel");
+  limits.fuel_per_call = 4 * (1 << 20) / kJsonIndexBytesPerFuel;
+  auto rich =
+      LoadModule("sdk_probe", TestWasm("sdk_probe/module"), limits, BaseHostFunctionsFor({}));
+  ASSERT_TRUE(rich.ok()) << rich.status().ToString();
+  Result<std::string> r = (*rich)->CallJson("get_string", request);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "v");
+}
 
 TEST_F(SdkTest, ReadsStringsWithEscapes) {
   EXPECT_EQ(Call("get_string", R"({"k":"plain"})"), "plain");
