@@ -117,6 +117,25 @@ TEST_F(SdkTest, WriterProducesValidJson) {
   EXPECT_EQ(doc["raw"], big);
 }
 
+// The writer tests eight bytes at a time: every byte that needs escaping, and its neighbours that
+// do not, at every position of a word and across word boundaries, must come out exactly.
+TEST_F(SdkTest, WriterEscapesEveryByteAtEveryOffset) {
+  // Bytes >= 0x80 only as valid UTF-8 (the parser below checks it): two-byte sequences.
+  const std::string plain =
+      "abc\xc3\xa9"
+      "defghijklmnopqrstu\xc3\xbf"
+      "vwx~!";
+  for (int c = 0; c < 0x80; ++c) {
+    for (size_t at = 0; at < 19; at += (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) ? 1 : 6) {
+      if ((static_cast<unsigned char>(plain[at]) & 0xc0) == 0x80) continue;  // inside a sequence
+      std::string request = plain.substr(0, at) + static_cast<char>(c) + plain.substr(at);
+      nlohmann::json doc = nlohmann::json::parse(Call("write_doc", request), nullptr, false);
+      ASSERT_FALSE(doc.is_discarded()) << c << "@" << at;
+      ASSERT_EQ(doc["raw"].get<std::string>(), request) << c << "@" << at;
+    }
+  }
+}
+
 TEST_F(SdkTest, UnbalancedWriterGivesAnErrorAnswer) {
   nlohmann::json doc = nlohmann::json::parse(Call("write_unbalanced", ""), nullptr, false);
   ASSERT_FALSE(doc.is_discarded());
