@@ -142,8 +142,11 @@ void* memcpy(void* dst, const void* src, size_t n);
 void* memmove(void* dst, const void* src, size_t n);
 void* memset(void* dst, int c, size_t n);
 int memcmp(const void* a, const void* b, size_t n);
+/* Eight bytes per step. For a string literal the compiler computes the length itself, so every
+ * function below that takes a NUL-terminated key or word costs nothing to measure it. */
+size_t strlen(const char* s);
 
-uint32_t cft_strlen(const char* s);
+static inline uint32_t cft_strlen(const char* s) { return (uint32_t)__builtin_strlen(s); }
 /* a[0, n) == b[0, n), eight bytes per step. */
 bool cft_mem_eq(const void* a, const void* b, uint32_t n);
 void cryfttee_log_str(int32_t level, const char* msg);
@@ -195,9 +198,17 @@ typedef struct {
 bool cft_json_valid(const char* json, uint32_t len);
 /* The first member named key, of any type (null included). False if absent or json is not a
  * well-formed object. */
-bool cft_json_find(const char* json, uint32_t len, const char* key, cft_json_value* out);
+bool cft_json_find_n(const char* json, uint32_t len, const char* key, uint32_t key_len,
+                     cft_json_value* out);
+static inline bool cft_json_find(const char* json, uint32_t len, const char* key,
+                                 cft_json_value* out) {
+  return cft_json_find_n(json, len, key, cft_strlen(key), out);
+}
 /* As cft_json_find, but a null value counts as absent (the usual meaning of "optional"). */
-bool cft_json_get(const char* json, uint32_t len, const char* key, cft_json_value* out);
+static inline bool cft_json_get(const char* json, uint32_t len, const char* key,
+                                cft_json_value* out) {
+  return cft_json_find(json, len, key, out) && out->type != CFT_JSON_NULL;
+}
 /* The text between a string value's quotes, without copying; false for other types and for
  * strings with escapes (decode those with cft_json_decode_string). */
 bool cft_json_string_span(const cft_json_value* v, const char** text, uint32_t* len);
@@ -205,13 +216,27 @@ bool cft_json_string_span(const cft_json_value* v, const char** text, uint32_t* 
  * (capacity cap, not NUL-terminated). False if not a string or it does not fit. */
 bool cft_json_decode_string(const cft_json_value* v, char* out, uint32_t cap, uint32_t* out_len);
 /* True when v is a string equal to word, ignoring ASCII case (for enum-like fields). */
-bool cft_json_string_is(const cft_json_value* v, const char* word);
-/* Field shorthands: false if absent or of another type. get_string decodes into out as above;
- * get_int takes integers only (no fraction or exponent) within int64. */
-bool cft_json_get_string(const char* json, uint32_t len, const char* key, char* out, uint32_t cap,
-                         uint32_t* out_len);
-bool cft_json_get_int(const char* json, uint32_t len, const char* key, int64_t* out);
-bool cft_json_get_bool(const char* json, uint32_t len, const char* key, bool* out);
+bool cft_json_string_is_n(const cft_json_value* v, const char* word, uint32_t word_len);
+static inline bool cft_json_string_is(const cft_json_value* v, const char* word) {
+  return cft_json_string_is_n(v, word, cft_strlen(word));
+}
+/* A number value that is an integer (no fraction or exponent) within int64; a bool value. */
+bool cft_json_value_int(const cft_json_value* v, int64_t* out);
+bool cft_json_value_bool(const cft_json_value* v, bool* out);
+/* Field shorthands: false if absent or of another type. get_string decodes into out as above. */
+static inline bool cft_json_get_string(const char* json, uint32_t len, const char* key, char* out,
+                                       uint32_t cap, uint32_t* out_len) {
+  cft_json_value v;
+  return cft_json_find(json, len, key, &v) && cft_json_decode_string(&v, out, cap, out_len);
+}
+static inline bool cft_json_get_int(const char* json, uint32_t len, const char* key, int64_t* out) {
+  cft_json_value v;
+  return cft_json_find(json, len, key, &v) && cft_json_value_int(&v, out);
+}
+static inline bool cft_json_get_bool(const char* json, uint32_t len, const char* key, bool* out) {
+  cft_json_value v;
+  return cft_json_find(json, len, key, &v) && cft_json_value_bool(&v, out);
+}
 /* Arrays (json is the array's own text, e.g. a value from cft_json_find): the number of
  * elements (0 if not a well-formed array) and element i. */
 uint32_t cft_json_array_len(const char* json, uint32_t len);
@@ -236,9 +261,14 @@ void cft_jw_begin_object(cft_json_writer* w);
 void cft_jw_end_object(cft_json_writer* w);
 void cft_jw_begin_array(cft_json_writer* w);
 void cft_jw_end_array(cft_json_writer* w);
-void cft_jw_key(cft_json_writer* w, const char* key);                /* NUL-terminated */
+void cft_jw_key_n(cft_json_writer* w, const char* key, uint32_t key_len);
 void cft_jw_string(cft_json_writer* w, const char* s, uint32_t len); /* escaped */
-void cft_jw_cstring(cft_json_writer* w, const char* s);
+static inline void cft_jw_key(cft_json_writer* w, const char* key) { /* NUL-terminated */
+  cft_jw_key_n(w, key, cft_strlen(key));
+}
+static inline void cft_jw_cstring(cft_json_writer* w, const char* s) {
+  cft_jw_string(w, s, cft_strlen(s));
+}
 void cft_jw_uint(cft_json_writer* w, uint64_t v);
 void cft_jw_int(cft_json_writer* w, int64_t v);
 void cft_jw_bool(cft_json_writer* w, bool v);

@@ -49,8 +49,8 @@ CFT_PRIVATE uint64_t cft_zero_lanes(uint64_t x) {
   return ~(((x & ~CFT_HIGHS) + ~CFT_HIGHS) | x) & CFT_HIGHS;
 }
 
-uint32_t cft_strlen(const char* s) {
-  uint32_t n = 0;
+size_t strlen(const char* s) {
+  size_t n = 0;
   /* Byte-wise up to an 8-byte boundary, then whole aligned words: an aligned word holding the
    * terminator never crosses the end of memory (a multiple of 64 KiB). */
   while (((uintptr_t)(s + n) & 7u) != 0) {
@@ -234,6 +234,12 @@ void cft_jw_raw(cft_json_writer* w, const char* text, uint32_t len) {
 }
 
 CFT_PRIVATE void cft_jw_putc(cft_json_writer* w, char c) {
+  /* The common case, without a call; in bounds of the live buffer even after a failure (whose
+   * output cft_jw_finish discards). */
+  if (w->len < w->cap) {
+    w->data[w->len++] = c;
+    return;
+  }
   cft_jw_reserve(w, 1);
   if (w->failed) return;
   w->data[w->len++] = c;
@@ -319,9 +325,9 @@ CFT_PRIVATE void cft_jw_escaped(cft_json_writer* w, const char* s, uint32_t len)
   cft_jw_putc(w, '"');
 }
 
-void cft_jw_key(cft_json_writer* w, const char* key) {
+void cft_jw_key_n(cft_json_writer* w, const char* key, uint32_t key_len) {
   cft_jw_before_value(w);
-  cft_jw_escaped(w, key, cft_strlen(key));
+  cft_jw_escaped(w, key, key_len);
   cft_jw_putc(w, ':');
   w->after_key = true;
 }
@@ -330,8 +336,6 @@ void cft_jw_string(cft_json_writer* w, const char* s, uint32_t len) {
   cft_jw_before_value(w);
   cft_jw_escaped(w, s, len);
 }
-
-void cft_jw_cstring(cft_json_writer* w, const char* s) { cft_jw_string(w, s, cft_strlen(s)); }
 
 CFT_PRIVATE uint32_t cft_format_uint(char* buf24, uint64_t v) {
   char tmp[21];
@@ -511,10 +515,10 @@ CFT_PRIVATE bool cft_key_is(const char* json, const cft_index_record* r, const c
 
 bool cft_json_valid(const char* json, uint32_t len) { return cft_index_of(json, len)->total >= 0; }
 
-bool cft_json_find(const char* json, uint32_t len, const char* key, cft_json_value* out) {
+bool cft_json_find_n(const char* json, uint32_t len, const char* key, uint32_t key_len,
+                     cft_json_value* out) {
   const cft_json_index* idx = cft_index_of(json, len);
   if (idx->total < 0 || len == 0 || json[0] == '[') return false;
-  const uint32_t key_len = cft_strlen(key);
   cft_index_record page[CFT_INDEX_RECORDS];
   uint32_t page_first = 0; /* no page loaded (page 0 is the cached one) */
   for (uint32_t i = 0; i < (uint32_t)idx->total; ++i) {
@@ -526,10 +530,6 @@ bool cft_json_find(const char* json, uint32_t len, const char* key, cft_json_val
     }
   }
   return false;
-}
-
-bool cft_json_get(const char* json, uint32_t len, const char* key, cft_json_value* out) {
-  return cft_json_find(json, len, key, out) && out->type != CFT_JSON_NULL;
 }
 
 uint32_t cft_json_array_len(const char* json, uint32_t len) {
@@ -677,7 +677,7 @@ bool cft_json_decode_string(const cft_json_value* v, char* out, uint32_t cap, ui
 
 CFT_PRIVATE char cft_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
 
-bool cft_json_string_is(const cft_json_value* v, const char* word) {
+bool cft_json_string_is_n(const cft_json_value* v, const char* word, uint32_t word_len) {
   const char* text;
   uint32_t len;
   char buf[64];
@@ -685,24 +685,17 @@ bool cft_json_string_is(const cft_json_value* v, const char* word) {
     if (!cft_json_decode_string(v, buf, sizeof(buf), &len)) return false;
     text = buf;
   }
-  if (len != cft_strlen(word)) return false;
+  if (len != word_len) return false;
   for (uint32_t i = 0; i < len; ++i) {
     if (cft_lower(text[i]) != cft_lower(word[i])) return false;
   }
   return true;
 }
 
-bool cft_json_get_string(const char* json, uint32_t len, const char* key, char* out, uint32_t cap,
-                         uint32_t* out_len) {
-  cft_json_value v;
-  return cft_json_find(json, len, key, &v) && cft_json_decode_string(&v, out, cap, out_len);
-}
-
-bool cft_json_get_int(const char* json, uint32_t len, const char* key, int64_t* out) {
-  cft_json_value v;
-  if (!cft_json_find(json, len, key, &v) || v.type != CFT_JSON_NUMBER) return false;
-  const char* p = v.text;
-  const char* end = v.text + v.len;
+bool cft_json_value_int(const cft_json_value* v, int64_t* out) {
+  if (v->type != CFT_JSON_NUMBER) return false;
+  const char* p = v->text;
+  const char* end = v->text + v->len;
   bool negative = *p == '-';
   if (negative) ++p;
   uint64_t limit = negative ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
@@ -717,10 +710,9 @@ bool cft_json_get_int(const char* json, uint32_t len, const char* key, int64_t* 
   return true;
 }
 
-bool cft_json_get_bool(const char* json, uint32_t len, const char* key, bool* out) {
-  cft_json_value v;
-  if (!cft_json_find(json, len, key, &v) || v.type != CFT_JSON_BOOL) return false;
-  *out = v.text[0] == 't';
+bool cft_json_value_bool(const cft_json_value* v, bool* out) {
+  if (v->type != CFT_JSON_BOOL) return false;
+  *out = v->text[0] == 't';
   return true;
 }
 
