@@ -1,8 +1,14 @@
 #include "api/staking_handlers.h"
 
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
 #include "api/module_call.h"
 #include "api/responses.h"
 #include "core/json_fields.h"
+#include "core/json_scan.h"
 
 namespace cryfttee::api {
 namespace {
@@ -37,9 +43,94 @@ Status CheckSelectorSizes(const Json& request) {
   return Status::Ok();
 }
 
+// The fields read here (module_id and CheckSelectorSizes'): their values are always parsed.
+constexpr std::string_view kReadFields[] = {
+    "key_handle",         "pubkey",           "module_id", "key_type", "type",  "dst",
+    "signature_encoding", "message_encoding", "format",    "action",   "label", "purpose",
+    "password",           "algorithm"};
+// Longer string values of other fields are "bulk" (a message, a digest, key material).
+constexpr uint32_t kBulkStringBytes = 1024;
+
+// RFC 3629 UTF-8, as nlohmann's lexer demands it of strings (no overlongs, no surrogates, at
+// most U+10FFFF); ASCII runs are tested eight bytes at a time.
+bool IsUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* end = p + s.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    unsigned char lo = 0x80, hi = 0xbf;  // bounds of the second byte
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (end - p <= n || p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= n; ++i) {
+      if ((p[i] & 0xc0) != 0x80) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// ParseJsonObject's verdict on a signing request without lexing its bulk into the document:
+// the native scanner (core/json_scan.h) checks the whole grammar and IsUtf8 the bulk strings,
+// then the full parser (limits, duplicate keys) runs on a copy whose bulk strings are empty, so
+// the result holds every field read here. Lexing a 1 MiB message into a std::string was the
+// largest single cost of a large sign. Any failure re-parses the whole body with
+// ParseJsonObject, so errors (codes and messages) are exactly its.
+Result<Json> ParseSelectors(const std::string& body) {
+  if (body.size() > kRequestJsonLimits.max_bytes) return ParseJsonObject(body);
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
+  std::vector<JsonMember> members;
+  if (!ScanJsonObject(body, &members)) return ParseJsonObject(body);
+  std::string skeleton;
+  size_t copied = 0;
+  for (const JsonMember& m : members) {
+    if (m.kind != JsonKind::kString || m.value_len <= kBulkStringBytes) continue;
+    const std::string_view key(body.data() + m.key_offset, m.key_len);
+    if (m.key_escaped ||
+        std::find(std::begin(kReadFields), std::end(kReadFields), key) != std::end(kReadFields)) {
+      continue;
+    }
+    if (!IsUtf8(std::string_view(body).substr(m.value_offset + 1, m.value_len - 2))) {
+      return ParseJsonObject(body);
+    }
+    if (skeleton.empty()) skeleton.reserve(body.size() < 4096 ? body.size() : 4096);
+    skeleton.append(body, copied, m.value_offset + 1 - copied);  // up to the opening quote
+    copied = m.value_offset + m.value_len - 1;                   // from the closing quote
+  }
+  if (copied == 0) return ParseJsonObject(body);  // nothing bulky: the plain path
+  skeleton.append(body, copied, std::string::npos);
+  auto parsed = ParseJsonObject(skeleton);
+  if (!parsed.ok()) return ParseJsonObject(body);
+  return parsed;
+}
+
 HttpResponse RunCapability(const ApiContext& ctx, const std::string& capability,
                            const HttpRequest& req) {
-  auto parsed = ParseJsonObject(req.body);
+  auto parsed = ParseSelectors(req.body);
   if (!parsed.ok()) return ErrorResponse(parsed.status());
   JsonFields fields(*parsed, "");
   std::string module_id = fields.Str("module_id");

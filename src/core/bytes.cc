@@ -12,7 +12,7 @@ int HexValue(char c) {
   return -1;
 }
 
-int Base64Value(char c) {
+constexpr int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -20,6 +20,18 @@ int Base64Value(char c) {
   if (c == '/' || c == '_') return 63;
   return -1;
 }
+
+// Base64Value for every byte (0xff = not base64), so the decoder's inner loop is four loads.
+struct Base64Table {
+  uint8_t value[256];
+  constexpr Base64Table() : value() {
+    for (int c = 0; c < 256; ++c) {
+      int v = Base64Value(static_cast<char>(c));
+      value[c] = v < 0 ? 0xff : static_cast<uint8_t>(v);
+    }
+  }
+};
+constexpr Base64Table kBase64Table;
 
 }  // namespace
 
@@ -80,20 +92,36 @@ Result<Bytes> Base64Decode(std::string_view text) {
   if (text.size() % 4 == 1) {
     return Status::InvalidArgument("invalid_base64", "base64 string has an impossible length");
   }
-  Bytes out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = Base64Value(c);
-    if (v < 0) {
+  // A request's message may be most of a megabyte: whole 4-character groups go through the
+  // table into a buffer sized up front; the tail (2 or 3 characters) goes bit by bit.
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t groups = text.size() / 4;
+  Bytes out(groups * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1));
+  uint8_t* o = out.data();
+  for (size_t g = 0; g < groups; ++g, in += 4, o += 3) {
+    const uint32_t a = kBase64Table.value[in[0]], b = kBase64Table.value[in[1]],
+                   c = kBase64Table.value[in[2]], d = kBase64Table.value[in[3]];
+    if (((a | b | c | d) & 0xc0) != 0) {  // 0xff in any of them
       return Status::InvalidArgument("invalid_base64", "base64 string has an invalid character");
     }
-    acc = acc << 6 | static_cast<uint32_t>(v);
+    const uint32_t v = a << 18 | b << 12 | c << 6 | d;
+    o[0] = static_cast<uint8_t>(v >> 16);
+    o[1] = static_cast<uint8_t>(v >> 8);
+    o[2] = static_cast<uint8_t>(v);
+  }
+  uint32_t acc = 0;
+  int bits = 0;
+  for (const unsigned char* end = reinterpret_cast<const unsigned char*>(text.data()) + text.size();
+       in < end; ++in) {
+    const uint32_t v = kBase64Table.value[*in];
+    if (v == 0xff) {
+      return Status::InvalidArgument("invalid_base64", "base64 string has an invalid character");
+    }
+    acc = acc << 6 | v;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
+      *o++ = static_cast<uint8_t>(acc >> bits);
     }
   }
   // Leftover bits must be zero, otherwise two strings would decode to the same bytes.

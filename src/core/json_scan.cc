@@ -79,6 +79,17 @@ class Scanner {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
   }
 
+  // Whether the 8 bytes at p may hold a quote, a backslash or a byte below 0x20 (SWAR tests;
+  // a borrow can flag a plain byte after a real hit, never miss one).
+  static bool SpecialInWord(const char* p) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    auto zero_lanes = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+    return (zero_lanes(w ^ (kOnes * '"')) | zero_lanes(w ^ (kOnes * '\\')) |
+            ((w - kOnes * 0x20) & ~w & kHighs)) != 0;
+  }
+
   static int Hex(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -103,7 +114,9 @@ class Scanner {
   bool String(bool* escaped) {
     ++p_;
     for (;;) {
-      // The plain run: everything but the quote, the backslash and control bytes.
+      // The plain run: everything but the quote, the backslash and control bytes; eight bytes
+      // per step while a word holds none of them (a message is most of a megabyte).
+      while (end_ - p_ >= 8 && !SpecialInWord(p_)) p_ += 8;
       while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) {
         ++p_;
       }

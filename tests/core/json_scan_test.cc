@@ -117,6 +117,28 @@ TEST(JsonScan, NestingIsBounded) {
 
 // Texts built from JSON-ish tokens, then mutated byte by byte: the scanner accepts exactly what
 // nlohmann accepts as an object (within the depth bound).
+// Strings are scanned eight bytes at a time: a quote, backslash or control byte at any offset
+// of a word must still end the run, and the span must cover the whole string.
+TEST(JsonScan, LongStringsEveryOffset) {
+  const std::string plain(40, 'x');
+  for (size_t at = 0; at < plain.size(); ++at) {
+    for (const std::string& cut :
+         {std::string("\""), std::string("\\"), std::string(1, '\x01'), std::string(1, '\x1f'),
+          std::string(1, '\x7f'), std::string("\xc3\xa9")}) {
+      std::string body = plain.substr(0, at) + cut + plain.substr(at);
+      const std::string text = R"({"k":")" + body + R"(","z":1})";
+      std::vector<JsonMember> members;
+      const bool ok = ScanJsonObject(text, &members);
+      const bool want = nlohmann::json::accept(text);
+      ASSERT_EQ(ok, want) << at << " " << static_cast<int>(cut[0]);
+      if (ok) {
+        ASSERT_EQ(members.size(), 2u);
+        EXPECT_EQ(Value(text, members[0]), "\"" + body + "\"");
+      }
+    }
+  }
+}
+
 TEST(JsonScan, AgreesWithNlohmannOnMutatedTexts) {
   std::mt19937 rng(20261204);
   const std::vector<std::string> tokens = {
