@@ -45,7 +45,8 @@ Status BadRequest(const std::string& code, const std::string& message) {
 // misspells one learns it at once instead of having it ignored. Public aliases and spellings are
 // the module's business (docs/module-abi.md 1.10); the host takes the canonical names only.
 Status OnlyFields(const json& req, std::initializer_list<const char*> allowed) {
-  for (const auto& [key, value] : req.items()) {
+  for (const auto& item : req.items()) {
+    const std::string& key = item.key();  // (clang 14 cannot capture a structured binding)
     if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) ==
         allowed.end()) {
       return BadRequest("invalid_field", "unknown field \"" + key + "\"");
