@@ -16,7 +16,9 @@
  *                 its slashing protection. signed_by "web3signer".
  *                 raw: {pubkey|key_handle, data|message, type?}. Web3Signer cannot sign raw
  *                 bytes: the vault copy signs (signed_by "local-vault"), or the request is
- *                 refused with "raw_signing_needs_vault_copy".
+ *                 refused with "raw_signing_needs_vault_copy". The same holds for a proof of
+ *                 possession (type PROOF_OF_POSSESSION or dst "pop", message optional: the
+ *                 key's own public key), which Web3Signer's API has no type for.
  *                 -> {success, signature, signature_hex, public_key, signed_by}
  *   get_status_panel  Web3Signer's reachability and the keys it holds.
  *
@@ -35,8 +37,9 @@
  * characters that need escaping could) fails as "host_unavailable". */
 #define HTTP_OUT_CAP (1u << 20)
 #define VAULT_OUT_CAP 8192u
-/* A forwarded sign gives up after this long in all, and is never retried. */
-#define SIGN_TIMEOUT_MS 10000
+/* A forwarded sign is never retried. It asks for the longest time web3signer_timeout_ms may be
+ * set to: the host caps a request's timeout at the configured one, which therefore decides. */
+#define SIGN_TIMEOUT_MS 30000
 #define PANEL_TIMEOUT_MS 300
 
 CRYFTTEE_IMPORT("http_request")
@@ -460,16 +463,26 @@ static bool resolve_pubkey(const char* req, uint32_t len, char* out, uint32_t* o
   return true;
 }
 
-/* Raw bytes: only the vault copy can sign them. */
+/* Raw bytes, and proofs of possession: only the vault copy can sign them (Web3Signer's eth2 API
+ * has no proof-of-possession type). `pop` signs under the POP ciphersuite, over the key's own
+ * public key when no message is given, exactly as bls_tls_signer_v1 does. */
 static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char* pubkey,
-                         uint32_t pubkey_len) {
+                         uint32_t pubkey_len, bool pop) {
   cft_json_writer w;
   cft_jw_init(&w, len + 128);
   cft_jw_begin_object(&w);
   cft_jw_key(&w, "pubkey");
   cft_jw_string(&w, pubkey, pubkey_len);
-  if (!copy_field(&w, req, len, "message", "message")) copy_field(&w, req, len, "data", "message");
+  bool has_message = copy_field(&w, req, len, "message", "message") ||
+                     copy_field(&w, req, len, "data", "message");
   copy_field(&w, req, len, "message_encoding", "message_encoding");
+  if (pop && !has_message) {
+    cft_jw_key(&w, "proof_of_possession");
+    cft_jw_bool(&w, true);
+  } else if (pop) {
+    cft_jw_key(&w, "dst");
+    cft_jw_cstring(&w, "pop");
+  }
   cft_jw_key(&w, "expect_key_type");
   cft_jw_cstring(&w, "bls");
   cft_jw_end_object(&w);
@@ -572,9 +585,25 @@ CRYFTTEE_CAPABILITY(bls_sign) {
   uint32_t pubkey_len = 0;
   uint64_t error = 0;
   if (!resolve_pubkey(request, request_len, pubkey, &pubkey_len, &error)) return error;
+  /* A proof of possession (type PROOF_OF_POSSESSION / POP, or dst "pop") is never a typed eth2
+   * request: signing it under the signature suite would give a valid-looking wrong answer. */
+  bool pop = false;
+  char kind[32];
+  uint32_t n = 0;
+  if (has_field(request, request_len, "type") &&
+      cft_json_get_string(request, request_len, "type", kind, sizeof(kind), &n)) {
+    pop = equals_ci(kind, n, "PROOF_OF_POSSESSION") || equals_ci(kind, n, "POP");
+  }
+  if (has_field(request, request_len, "dst")) {
+    if (!cft_json_get_string(request, request_len, "dst", kind, sizeof(kind), &n) ||
+        !(equals_ci(kind, n, "pop") || equals_ci(kind, n, "sig"))) {
+      return error_answer("invalid_dst", "dst must be sig or pop", "invalid_argument", 0);
+    }
+    pop = pop || equals_ci(kind, n, "pop");
+  }
   bool raw = has_field(request, request_len, "data") || has_field(request, request_len, "message");
-  return raw ? sign_raw(request, request_len, base64, pubkey, pubkey_len)
-             : sign_typed(request, request_len, base64, pubkey, pubkey_len);
+  return raw || pop ? sign_raw(request, request_len, base64, pubkey, pubkey_len, pop)
+                    : sign_typed(request, request_len, base64, pubkey, pubkey_len);
 }
 
 /* ---- Status panel: Web3Signer's reachability and its keys (short timeout: status pages ask
