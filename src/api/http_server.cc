@@ -123,7 +123,8 @@ struct HttpServer::Impl : SessionRegistry {
       : options(std::move(o)),
         control(asio::make_strand(ioc)),
         signals(control),
-        deadline(control) {}
+        deadline(control),
+        ticker(control) {}
 
   ServerOptions options;
   asio::io_context ioc;
@@ -132,6 +133,7 @@ struct HttpServer::Impl : SessionRegistry {
   asio::strand<asio::io_context::executor_type> control;
   asio::signal_set signals;
   asio::steady_timer deadline;
+  asio::steady_timer ticker;  // options.on_tick, on the loop so a wedged loop misses its ticks
   std::vector<std::unique_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::unique_ptr<local::acceptor>> unix_acceptors;
   std::vector<std::unique_ptr<asio::ssl::context>> tls_contexts;
@@ -145,6 +147,16 @@ struct HttpServer::Impl : SessionRegistry {
   Mutex mu;
   std::set<std::shared_ptr<SessionBase>> sessions GUARDED_BY(mu);
   std::map<std::string, size_t> per_listener GUARDED_BY(mu);  // open sessions by listener name
+
+  // Runs on the control strand: calls on_tick, then waits tick_interval, until shutdown.
+  void Tick() {
+    if (stopping) return;
+    options.on_tick();
+    ticker.expires_after(options.tick_interval);
+    ticker.async_wait([this](boost::system::error_code ec) {
+      if (!ec) Tick();
+    });
+  }
 
   size_t CapOf(const ListenerSpec& spec) const {
     size_t cap =
@@ -245,6 +257,8 @@ struct HttpServer::Impl : SessionRegistry {
   void BeginShutdown() {
     if (stopping.exchange(true)) return;
     spdlog::info("shutting down: no longer accepting connections");
+    if (options.on_stopping) options.on_stopping();
+    ticker.cancel();
     boost::system::error_code ignored;
     for (auto& a : tcp_acceptors) a->close(ignored);
     for (auto& a : unix_acceptors) a->close(ignored);
@@ -333,6 +347,36 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   return Status::Ok();
 }
 
+Status HttpServer::AdoptUnix(int fd, ListenerSpec spec, std::string* path) {
+  int type = 0, listening = 0;
+  socklen_t len = sizeof(type);
+  sockaddr_un addr{};
+  socklen_t addr_len = sizeof(addr);
+  bool ok = ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+  len = sizeof(listening);
+  ok = ok && ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening;
+  ok = ok && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) == 0 &&
+       addr.sun_family == AF_UNIX;
+  if (!ok) {
+    return Status::InvalidArgument("invalid_socket", "descriptor " + std::to_string(fd) +
+                                                         " is not a listening Unix stream socket");
+  }
+  *path = std::string(addr.sun_path, ::strnlen(addr.sun_path, sizeof(addr.sun_path)));
+  auto acceptor = std::make_unique<local::acceptor>(impl_->ioc);
+  boost::system::error_code ec;
+  acceptor->assign(local(), fd, ec);
+  if (ec) return Status::Internal("listen_failed", "adopt descriptor: " + ec.message());
+  // Not added to unix_paths: the socket unit owns the file, so it is never unlinked here.
+  auto* raw = acceptor.get();
+  impl_->unix_acceptors.push_back(std::move(acceptor));
+  Impl* impl = impl_.get();
+  impl_->Accept(raw, [impl, spec](local::socket socket) {
+    using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
+    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl));
+  });
+  return Status::Ok();
+}
+
 Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::unique_ptr<tcp::acceptor> acceptor,
                             OpenTcpAcceptor(impl_->ioc, address));
@@ -410,6 +454,12 @@ void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
     impl.deadline.expires_at(asio::steady_timer::time_point::max());
     impl.deadline.async_wait([&impl](boost::system::error_code e) { impl.OnDeadline(e); });
   });
+
+  // Posted after the acceptors' first waits, so it runs once the loop is serving them.
+  if (impl.options.on_serving) asio::post(impl.ioc, impl.options.on_serving);
+  if (impl.options.on_tick && impl.options.tick_interval.count() > 0) {
+    asio::post(impl.control, [&impl] { impl.Tick(); });
+  }
 
   std::vector<std::thread> workers;
   for (int i = 1; i < impl.options.threads; ++i) workers.emplace_back([&impl] { impl.ioc.run(); });

@@ -99,6 +99,17 @@ bool DaemonProcess::Spawn() {
       ::setrlimit(RLIMIT_NOFILE, &rl);
     }
     if (options_.umask >= 0) ::umask(static_cast<mode_t>(options_.umask));
+    if (!listen_fds_.empty()) {
+      // Moved above any descriptor they could collide with first, then into place from 3 on.
+      std::vector<int> high;
+      for (int f : listen_fds_) high.push_back(::fcntl(f, F_DUPFD, 100));
+      for (size_t i = 0; i < high.size(); ++i) {
+        ::dup2(high[i], 3 + static_cast<int>(i));
+        ::close(high[i]);
+      }
+      env.push_back("LISTEN_FDS=" + std::to_string(high.size()));
+      env.push_back("LISTEN_PID=" + std::to_string(::getpid()));
+    }
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);

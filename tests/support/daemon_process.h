@@ -51,6 +51,9 @@ class DaemonProcess {
   bool Start(int timeout_ms = 15'000);
   // Starts without waiting.
   bool Spawn();
+  // Socket activation, before Spawn(): these descriptors become the child's 3, 4, ... with
+  // LISTEN_FDS and LISTEN_PID (the child's own pid) set, as systemd passes a socket unit's.
+  void PassListenFds(std::vector<int> fds) { listen_fds_ = std::move(fds); }
   bool WaitReady(int timeout_ms);
   // Sends `signo` and waits for exit; returns the exit code (128+signal if killed), -1 on timeout.
   int Stop(int signo = 15, int timeout_ms = 15'000);
@@ -74,6 +77,7 @@ class DaemonProcess {
   std::string data_dir_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
+  std::vector<int> listen_fds_;
 };
 
 }  // namespace cryfttee::testing

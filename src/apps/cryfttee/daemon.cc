@@ -24,6 +24,7 @@
 #include "modules/host_functions_keyvault.h"
 #include "net/http_client.h"
 #include "ops/metrics.h"
+#include "ops/systemd.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
@@ -130,6 +131,21 @@ ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::Modul
 }  // namespace
 
 int RunDaemon(const Config& config, const std::map<std::string, std::string>& env) {
+  // Socket activation (cryfttee.socket): read before any thread starts, as sd_listen_fds wants.
+  const std::vector<int> passed_sockets = ops::TakePassedSockets();
+  if (passed_sockets.size() > 1) {
+    spdlog::critical("systemd passed {} sockets; cryfttee serves exactly one (the API socket)",
+                     passed_sockets.size());
+    return 1;
+  }
+  if (!passed_sockets.empty() && config.api_transport != "uds") {
+    spdlog::critical(
+        "systemd passed a socket but api_transport is {}: socket activation serves "
+        "the Unix API socket only",
+        config.api_transport);
+    return 1;
+  }
+
   SetupLogging(*ParseLogFormat(config.log_format), config.log_level);
   spdlog::info("cryfttee {} starting", CRYFTTEE_VERSION);
 
@@ -279,6 +295,12 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   options.on_grace_expired = [web3signer_client] {
     if (web3signer_client) web3signer_client->Stop();
   };
+  // systemd (Type=notify): READY=1 once the loop serves every listener, STOPPING=1 when the
+  // shutdown begins, WATCHDOG=1 from the loop itself. No-ops outside systemd.
+  options.on_serving = [] { ops::NotifyReady("serving"); };
+  options.on_stopping = [] { ops::NotifyStopping(); };
+  options.tick_interval = ops::WatchdogPingInterval();
+  options.on_tick = [] { ops::NotifyWatchdog(); };
   api::HttpServer server(options);
 
   api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
@@ -294,7 +316,12 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     };
   }
   Status listening;
-  if (config.api_transport == "uds") {
+  if (!passed_sockets.empty()) {
+    // The socket unit created, bound and owns the socket file: serve on it, never re-create it.
+    listening = server.AdoptUnix(passed_sockets[0], api_spec, &endpoint);
+    tracker.SetEndpoint(endpoint);
+    spdlog::info("API socket passed by systemd (socket activation): {}", endpoint);
+  } else if (config.api_transport == "uds") {
     listening = server.ListenUnix(config.uds_path, api_spec);
   } else if (config.api_transport == "http") {
     listening = server.ListenTcp(config.http_addr, api_spec);
