@@ -473,8 +473,8 @@ static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char*
   cft_jw_begin_object(&w);
   cft_jw_key(&w, "pubkey");
   cft_jw_string(&w, pubkey, pubkey_len);
-  bool has_message = copy_field(&w, req, len, "message", "message") ||
-                     copy_field(&w, req, len, "data", "message");
+  bool has_message =
+      copy_field(&w, req, len, "message", "message") || copy_field(&w, req, len, "data", "message");
   copy_field(&w, req, len, "message_encoding", "message_encoding");
   if (pop && !has_message) {
     cft_jw_key(&w, "proof_of_possession");
