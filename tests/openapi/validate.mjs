@@ -25,6 +25,12 @@ const SOURCE = process.env.CRYFTTEE_SOURCE_DIR;
 if (!BUILD || !SOURCE) throw new Error('CRYFTTEE_BUILD_DIR and CRYFTTEE_SOURCE_DIR must be set (ctest sets them)');
 const MODULES = ['bls_tls_signer_v1', 'debug_v1', 'web3signer_v1'];
 const MAX_BODY_BYTES = 1 << 20; // the daemon's default max_body_bytes
+// A typed eth2 request Web3Signer signs (tests/web3signer/signing_root.mjs recomputes its root).
+const RANDAO = {
+  type: 'RANDAO_REVEAL',
+  fork_info: { fork: { previous_version: '0x00000000', current_version: '0x00000000', epoch: '0' }, genesis_validators_root: '0x' + '00'.repeat(32) },
+  randao_reveal: { epoch: '3' },
+};
 
 // ---- HTTP over the Unix socket ------------------------------------------------------------------
 
@@ -289,6 +295,15 @@ describe('docs/openapi.yaml against the real daemon', () => {
     const p256 = await call(full, 'POST', '/v1/staking/tls/register', { body: { key_type: 'p256', purpose: 'openapi' }, valid: true, expect: 200 });
     assert.equal(p256.value.key_type, 'p256');
 
+    // Imports: a raw BLS secret (below the group order) and a raw secp256k1 scalar.
+    const blsSecret = crypto.randomBytes(32);
+    blsSecret[0] &= 0x3f;
+    const blsImport = await call(full, 'POST', '/v1/staking/bls/register', { body: { mode: 1, key_material: b64(blsSecret), key_type: 'bls' }, valid: true, expect: 200 });
+    assert.equal(blsImport.value.key_type, 'BLS');
+    const ecSecret = crypto.randomBytes(32);
+    ecSecret[0] &= 0x7f;
+    await call(full, 'POST', '/v1/staking/tls/register', { body: { action: 'import', key_material: b64(ecSecret) }, valid: true, expect: 200 });
+
     assert.equal(await errorCode(full, 'POST', '/v1/staking/bls/register', { body: { mode: 7 }, expect: 400 }), 'invalid_mode');
     assert.equal(await errorCode(full, 'POST', '/v1/staking/bls/register', { body: { module_id: 'no_such_module' }, expect: 404 }), 'module_not_found');
     assert.equal(await errorCode(full, 'POST', '/v1/staking/bls/register', { body: { module_id: 'debug_v1' }, expect: 400 }), 'capability_not_supported');
@@ -308,6 +323,17 @@ describe('docs/openapi.yaml against the real daemon', () => {
     await call(full, 'POST', '/v1/staking/bls/sign', { body: { key_handle: keys.bls.key_handle, message: '0x' + message.toString('hex'), message_encoding: 'hex', signature_encoding: 'base64' }, valid: true, expect: 200 });
     const viaW3s = await call(full, 'POST', '/v1/staking/bls/sign', { body: { module_id: 'web3signer_v1', key_handle: keys.w3s.key_handle, message: b64(message) }, valid: true, expect: 200 });
     assert.equal(viaW3s.value.signed_by, 'local-vault');
+
+    // Typed eth2 requests through web3signer_v1 go to Web3Signer; its refusals carry upstream_status.
+    const standInKey = JSON.parse((await full.raw('GET', '/api/v1/eth2/publicKeys')).text)[0];
+    const typed = { module_id: 'web3signer_v1', pubkey: standInKey, ...RANDAO };
+    const viaTyped = await call(full, 'POST', '/v1/staking/bls/sign', { body: typed, valid: true, expect: 200 });
+    assert.equal(viaTyped.value.signed_by, 'web3signer');
+    const unknown = await call(full, 'POST', '/v1/staking/bls/sign', { body: { ...typed, pubkey: `0x${'ab'.repeat(48)}` }, expect: 404 });
+    assert.equal(unknown.value.code, 'web3signer_key_not_found');
+    assert.equal(unknown.value.upstream_status, 404);
+    const malformed = await call(full, 'POST', '/v1/staking/bls/sign', { body: { ...typed, type: 'NO_SUCH_TYPE' }, expect: 400 });
+    assert.equal(malformed.value.code, 'invalid_eth2_request');
 
     assert.equal(await errorCode(full, 'POST', '/v1/staking/bls/sign', { body: { key_handle: 'bls-0000000000000000', message: b64(message) }, expect: 404 }), 'key_not_found');
     assert.equal(await errorCode(full, 'POST', '/v1/staking/bls/sign', { body: { key_handle: keys.bls.key_handle, message: '!not base64!' }, expect: 400 }), 'invalid_base64');
@@ -332,7 +358,7 @@ describe('docs/openapi.yaml against the real daemon', () => {
     assert.equal(status.value.ready, true);
     assert.equal(status.value.keys.bls.available, true);
     const list = await call(full, 'GET', '/v1/staking/keys', { expect: 200 });
-    assert.equal(list.value.keys.length, 4, JSON.stringify(list.value));
+    assert.equal(list.value.keys.length, 6, JSON.stringify(list.value));
     const bareStatus = await call(bare, 'GET', '/v1/staking/status', { expect: 200 });
     assert.equal(bareStatus.value.ready, false);
     const bareKeys = await call(bare, 'GET', '/v1/staking/keys', { expect: 200 });
@@ -380,11 +406,7 @@ describe('docs/openapi.yaml against the real daemon', () => {
     assert.ok(pubkeys.value.length >= 1);
     const pk = pubkeys.value[0];
     const template = '/api/v1/eth2/sign/{identifier}';
-    const randao = {
-      type: 'RANDAO_REVEAL',
-      fork_info: { fork: { previous_version: '0x00000000', current_version: '0x00000000', epoch: '0' }, genesis_validators_root: '0x' + '00'.repeat(32) },
-      randao_reveal: { epoch: '3' },
-    };
+    const randao = RANDAO;
     const json = await call(full, 'POST', template, { url: `/api/v1/eth2/sign/${pk}`, body: randao, valid: true, headers: { Accept: 'application/json' }, expect: 200 });
     const text = await call(full, 'POST', template, { url: `/api/v1/eth2/sign/${pk}`, body: randao, valid: true, headers: { Accept: 'text/plain' }, expect: 200 });
     assert.equal(text.value, json.value.signature);
