@@ -17,8 +17,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Spec } from './spec.mjs';
+import net from 'node:net';
 import { servedRoutes } from './routes.mjs';
+
+let Spec;
+try {
+  ({ Spec } = await import('./spec.mjs'));
+} catch (e) {
+  throw new Error(`the OpenAPI validators are not installed: run \`npm ci\` in the source tree (${e.message})`);
+}
 
 const BUILD = process.env.CRYFTTEE_BUILD_DIR;
 const SOURCE = process.env.CRYFTTEE_SOURCE_DIR;
@@ -437,6 +444,33 @@ describe('docs/openapi.yaml against the real daemon', () => {
     } finally {
       await w3s.fault('none');
     }
+  });
+
+  test('server-wide failures (no route, bad HTTP, huge headers) are Error objects', async () => {
+    const error = { $ref: '#/components/schemas/Error' };
+    const noRoute = await full.raw('GET', '/v1/no/such/route');
+    assert.equal(noRoute.status, 404);
+    spec.validate(error, JSON.parse(noRoute.text), 'GET /v1/no/such/route');
+    assert.equal(JSON.parse(noRoute.text).code, 'not_found');
+
+    const huge = await full.raw('GET', '/healthz', undefined, { 'X-Padding': 'p'.repeat(17 * 1024) });
+    assert.equal(huge.status, 431);
+    spec.validate(error, JSON.parse(huge.text), '17 KiB of headers');
+    assert.equal(JSON.parse(huge.text).code, 'headers_too_large');
+
+    // Not HTTP at all: a raw socket, since node's client cannot send it.
+    const answer = await new Promise((resolve, reject) => {
+      const sock = net.connect(full.socket, () => sock.write('NOT HTTP AT ALL\r\n\r\n'));
+      const chunks = [];
+      sock.on('data', (c) => chunks.push(c));
+      sock.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      sock.on('error', reject);
+      sock.setTimeout(10000, () => sock.destroy(new Error('no answer to a malformed request')));
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    spec.validate(error, body, 'a request that is not HTTP');
+    assert.equal(body.code, 'bad_http_request');
   });
 
   test('every route was answered with a success and with an error', () => {
