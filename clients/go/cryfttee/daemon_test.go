@@ -42,8 +42,9 @@ func buildDir(t testing.TB) string {
 }
 
 // spawnDaemon starts the daemon in dir serving on socket; withModules false gives it an empty
-// module directory (a daemon that runs but cannot sign: /readyz answers 503).
-func spawnDaemon(build, dir, socket string, withModules bool) (*daemon, error) {
+// module directory (a daemon that runs but cannot sign: /readyz answers 503). extra flags are
+// appended last.
+func spawnDaemon(build, dir, socket string, withModules bool, extra ...string) (*daemon, error) {
 	args := []string{
 		"--data-dir", filepath.Join(dir, "data"),
 		"--api-transport", "uds", "--uds-path", socket,
@@ -60,6 +61,8 @@ func spawnDaemon(build, dir, socket string, withModules bool) (*daemon, error) {
 		}
 		args = append(args, "--module-dir", empty, "--trust-config", filepath.Join(dir, "no-trust.toml"))
 	}
+	// Later flags win (CLI11), so extra overrides the above.
+	args = append(args, extra...)
 	cmd := exec.Command(filepath.Join(build, "bin", "cryfttee"), args...)
 	// The daemon reads CRYFTTEE_* settings from the environment: pass none but the seal password.
 	for _, kv := range os.Environ() {
