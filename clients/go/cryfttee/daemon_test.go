@@ -78,6 +78,8 @@ func spawnDaemon(build, dir, socket string, withModules bool, extra ...string) (
 	}
 	defer logFile.Close()
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// If the test binary dies (panic, ctest timeout), the daemon goes with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the daemon: %w", err)
 	}
