@@ -7,9 +7,7 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -193,47 +191,4 @@ func TestRetries503FromTheDaemon(t *testing.T) {
 	if _, err = c.WaitForSigner(short, 20*time.Millisecond); err == nil {
 		t.Fatal("a daemon without modules has a signer")
 	}
-}
-
-// The same client over TCP: --api-transport http on a loopback port the daemon picks. The TCP
-// API checks Host and Content-Type, which the client must satisfy.
-func TestHTTPBaseURL(t *testing.T) {
-	build := buildDir(t)
-	dir := t.TempDir()
-	d, err := spawnDaemon(build, dir, filepath.Join(dir, "unused.sock"), true,
-		"--api-transport", "http", "--http-addr", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.stop)
-	listening := regexp.MustCompile(`API listening: transport=http endpoint=(127\.0\.0\.1:\d+)`)
-	var addr string
-	for deadline := time.Now().Add(15 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := listening.FindStringSubmatch(d.log()); m != nil {
-			addr = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("no listening line; log:\n%s", d.log())
-		}
-	}
-	c, err := NewHTTP("http://"+addr, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	reg, err := c.RegisterBLS(ctx(t), BLSRegisterRequest{Mode: ModeGenerate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig, err := c.SignBLS(ctx(t), BLSSignRequest{KeyHandle: reg.KeyHandle, Message: []byte("over tcp")})
-	if err != nil || len(sig.Signature) != 96 {
-		t.Fatalf("sign over TCP: %v", err)
-	}
-	conn, err := c.Connection(ctx(t))
-	if err != nil || conn.Transport != "http" || conn.Endpoint != addr {
-		t.Fatalf("connection over TCP %+v, %v", conn, err)
-	}
-	if _, err := NewHTTP("ftp://"+addr, Options{}); err == nil {
-		t.Fatal("an ftp base URL was accepted")
-	}
-	_ = os.Remove(filepath.Join(dir, "unused.sock"))
 }
