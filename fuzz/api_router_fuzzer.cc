@@ -22,6 +22,7 @@
 #include "keys/vault.h"
 #include "modules/host_functions_keyvault.h"
 #include "runtime/module_registry.h"
+#include "tee/in_process_client.h"
 
 namespace {
 
@@ -45,7 +46,7 @@ struct World {
     runtime::RegistryConfig rc;
     rc.module_dir = CRYFTTEE_FUZZ_MODULE_DIR;
     rc.trust_path = CRYFTTEE_FUZZ_TRUST_FILE;
-    auto v = vault;
+    std::shared_ptr<tee::Client> v = tee::MakeInProcessClient(vault);
     rc.host_functions = [v] {
       std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
       for (auto& f : modules::KeyVaultHostFunctions(v)) all.push_back(std::move(f));
@@ -56,7 +57,7 @@ struct World {
     ctx.connection = &tracker;
     ctx.binary = runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"};
     ctx.registry = registry.get();
-    ctx.vault = vault;
+    ctx.keys = v;
     api::AddRuntimeRoutes(router, ctx);
     api::AddStatusRoutes(router, ctx);
     api::AddStakingRoutes(router, ctx);

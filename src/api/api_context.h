@@ -8,10 +8,10 @@
 
 #include <memory>
 
-#include "keys/vault.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "tee/client.h"
 
 namespace cryfttee::api {
 
@@ -21,7 +21,8 @@ struct ApiContext {
   int64_t started_monotonic_ms = 0;
   std::string web3signer_url;
   runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
-  std::shared_ptr<keys::KeyVault> vault;        // the embedded key vault (may be null)
+  // How keys are reached: in process or in the enclave (may be null in tests of the bare server).
+  std::shared_ptr<tee::Client> keys;
 };
 
 }  // namespace cryfttee::api

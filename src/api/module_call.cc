@@ -18,7 +18,10 @@ HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answe
   std::string code = answer.value("error", std::string("module_error"));
   std::string message = answer.value("message", code);
   int status = 502;
-  if (EndsWith(code, "_not_found")) {
+  if (code == "enclave_unavailable") {
+    // The keys live in the enclave and it is down: the node retries, as for any 503.
+    status = 503;
+  } else if (EndsWith(code, "_not_found")) {
     status = 404;
   } else if (StartsWith(code, "invalid_") || StartsWith(code, "missing_") ||
              StartsWith(code, "unsupported_") || StartsWith(code, "wrong_") ||

@@ -17,9 +17,16 @@ struct SignerState {
   std::string module_version;
   std::string reason;  // why not, when not ready
 };
+// In remote mode the signer is ready only while the enclave answers (`keys` is ctx.keys' probe).
+SignerState SignerReadiness(const ApiContext& ctx, const tee::Connection& keys);
 SignerState SignerReadiness(const ApiContext& ctx);
 
+// How the keys are reached right now (probes the enclave in remote mode), and its JSON:
+// {"mode": "in_process"|"remote", "connected": bool, "address": "unix:..."|"vsock://..."|null}.
+tee::Connection ProbeKeys(const ApiContext& ctx);
+nlohmann::json EnclaveJson(const tee::Connection& keys);
+
 // Connection status JSON (shared by /v1/runtime/connection and /v1/staking/status).
-nlohmann::json ConnectionJson(const ApiContext& ctx, int64_t now_ms);
+nlohmann::json ConnectionJson(const ApiContext& ctx, int64_t now_ms, const SignerState& signer);
 
 }  // namespace cryfttee::api

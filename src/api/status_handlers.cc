@@ -42,11 +42,16 @@ Json ModulesJson(const runtime::Snapshot& snapshot) {
 
 HttpResponse Status(const ApiContext& ctx) {
   int64_t now = NowUnixMillis();
-  SignerState signer = SignerReadiness(ctx);
+  tee::Connection enclave = ProbeKeys(ctx);
+  SignerState signer = SignerReadiness(ctx, enclave);
   auto snapshot = ctx.registry ? ctx.registry->Current() : std::make_shared<runtime::Snapshot>();
 
+  // While the enclave is down the key lists are empty and "enclave" says why.
   std::vector<keys::KeyInfo> all_keys;
-  if (ctx.vault) all_keys = ctx.vault->List();
+  if (ctx.keys && enclave.connected) {
+    auto listed = ctx.keys->List();
+    if (listed.ok()) all_keys = std::move(listed).value();
+  }
   const keys::KeyInfo* bls = nullptr;
   const keys::KeyInfo* tls = nullptr;
   Json bls_pubkeys = Json::array(), tls_pubkeys = Json::array();
@@ -76,7 +81,8 @@ HttpResponse Status(const ApiContext& ctx) {
       {"success", true},
       {"cryfttee_version", CRYFTTEE_VERSION},
       {"uptime_seconds", (MonotonicMillis() - ctx.started_monotonic_ms) / 1000},
-      {"connection", ConnectionJson(ctx, now)},
+      {"connection", ConnectionJson(ctx, now, signer)},
+      {"enclave", EnclaveJson(enclave)},
       {"modules", ModulesJson(*snapshot)},
       {"defaults", defaults},
       {"keys", {{"bls", KeyJson(bls)}, {"tls", KeyJson(tls)}}},
@@ -97,8 +103,10 @@ HttpResponse Status(const ApiContext& ctx) {
 // Public data only: handle, type, public key, label, creation and signing statistics.
 HttpResponse KeyList(const ApiContext& ctx) {
   Json list = Json::array();
-  if (ctx.vault) {
-    for (const keys::KeyInfo& k : ctx.vault->List()) {
+  if (ctx.keys) {
+    auto listed = ctx.keys->List();
+    if (!listed.ok()) return ErrorResponse(listed.status());
+    for (const keys::KeyInfo& k : *listed) {
       list.push_back({{"key_handle", k.handle},
                       {"key_type", std::string(keys::KeyTypeName(k.type))},
                       {"public_key", "0x" + HexEncode(k.public_key)},

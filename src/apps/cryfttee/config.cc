@@ -9,6 +9,8 @@
 #include <variant>
 
 #include "core/log.h"
+#include "tee/address.h"
+#include "tee/quote_provider.h"
 
 namespace cryfttee::app {
 namespace {
@@ -42,6 +44,10 @@ const std::vector<Setting>& Settings() {
       {"kiosk_hosts", &Config::kiosk_hosts, "extra Host names the kiosk accepts, comma-separated"},
       {"data_dir", &Config::data_dir, "sealed key storage directory"},
       {"seal_password_file", &Config::seal_password_file, "file holding the key-sealing secret"},
+      {"enclave_addr", &Config::enclave_addr,
+       "keys in a cryfttee-enclave at unix:PATH or vsock://CID:PORT (default: in this process)"},
+      {"quote_provider", &Config::quote_provider,
+       "attestation quotes without an enclave: none | tdx | sev-snp | nitro | auto"},
       {"web3signer_url", &Config::web3signer_url, "Web3Signer base URL"},
       {"log_format", &Config::log_format, "human | json"},
       {"log_level", &Config::log_level, "trace | debug | info | warn | error | off"},
@@ -259,6 +265,17 @@ Status ValidateConfig(Config* c) {
   if (c->data_dir.empty()) return BadValue(*c, "data_dir", c->data_dir, "must not be empty");
   if (!c->seal_password_file.empty() && !IsReadableFile(c->seal_password_file)) {
     return BadValue(*c, "seal_password_file", c->seal_password_file, "file is not readable");
+  }
+  if (!c->enclave_addr.empty()) {
+    auto addr = tee::ParseAddress(c->enclave_addr);
+    if (!addr.ok()) return BadValue(*c, "enclave_addr", c->enclave_addr, addr.status().message());
+    if (addr->kind == tee::Address::Kind::kVsock && addr->cid == tee::kVsockCidAny) {
+      return BadValue(*c, "enclave_addr", c->enclave_addr, "the parent needs the enclave's CID");
+    }
+  }
+  if (!tee::MakeQuoteProvider(c->quote_provider).ok()) {
+    return BadValue(*c, "quote_provider", c->quote_provider,
+                    "must be none, tdx, sev-snp, nitro or auto");
   }
   if (!c->web3signer_url.empty() && c->web3signer_url.rfind("http://", 0) != 0 &&
       c->web3signer_url.rfind("https://", 0) != 0) {

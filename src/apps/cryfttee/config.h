@@ -28,6 +28,10 @@ struct Config {
   std::string kiosk_hosts;                   // extra allowed Host names, comma-separated
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
+  // Where the keys live: empty = a vault in this process (the embedded default); else the
+  // cryfttee-enclave to use, "unix:PATH" or "vsock://CID:PORT" (this process then holds no key).
+  std::string enclave_addr;
+  std::string quote_provider = "none";  // in-process mode: none | tdx | sev-snp | nitro | auto
   std::string web3signer_url;
   std::string log_format = "human";
   std::string log_level = "info";

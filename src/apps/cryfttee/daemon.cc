@@ -20,6 +20,8 @@
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "tee/in_process_client.h"
+#include "tee/remote_client.h"
 
 namespace cryfttee::app {
 namespace {
@@ -54,6 +56,46 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
   };
 }
 
+// The one tee::Client of this process: the enclave named by enclave_addr (this process then
+// never holds a private key), else a vault opened here. Null after logging why not.
+std::shared_ptr<tee::Client> OpenKeys(const Config& config) {
+  if (!config.enclave_addr.empty()) {
+    tee::RemoteOptions options;
+    options.address = *tee::ParseAddress(config.enclave_addr);  // validated with the config
+    auto remote = std::make_shared<tee::RemoteClient>(options);
+    auto info = remote->Hello();
+    if (info.ok()) {
+      spdlog::info("keys: enclave at {} ({} keys, sealed with the {}, quotes: {})",
+                   config.enclave_addr, info->key_count, info->seal_source, info->quote_provider);
+    } else {
+      // Not fatal: key routes answer 503 enclave_unavailable until it is up.
+      spdlog::warn("keys: enclave at {} is not answering yet: {}", config.enclave_addr,
+                   info.status().message());
+    }
+    return remote;
+  }
+  keys::VaultOptions vault_options;
+  vault_options.data_dir = config.data_dir;
+  vault_options.seal.password_file = config.seal_password_file;
+  auto vault_or = keys::KeyVault::Open(vault_options);
+  if (!vault_or.ok()) {
+    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
+    return nullptr;
+  }
+  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
+  for (const auto& problem : vault->load_problems()) {
+    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
+  }
+  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
+               keys::SealSourceName(vault->seal_source()));
+  auto quotes = tee::MakeQuoteProvider(config.quote_provider);
+  if (!quotes.ok()) {
+    spdlog::critical("{}", quotes.status().message());
+    return nullptr;
+  }
+  return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
 }  // namespace
 
 int RunDaemon(const Config& config, const std::map<std::string, std::string>& env) {
@@ -76,28 +118,16 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
-  keys::VaultOptions vault_options;
-  vault_options.data_dir = config.data_dir;
-  vault_options.seal.password_file = config.seal_password_file;
-  auto vault_or = keys::KeyVault::Open(vault_options);
-  if (!vault_or.ok()) {
-    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
-    return 1;
-  }
-  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
-  for (const auto& problem : vault->load_problems()) {
-    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
-  }
-  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
-               keys::SealSourceName(vault->seal_source()));
+  std::shared_ptr<tee::Client> keys = OpenKeys(config);
+  if (!keys) return 1;
 
   runtime::RegistryConfig registry_config;
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
-  registry_config.host_functions = [vault] {
+  registry_config.host_functions = [keys] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
-    for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
+    for (auto& f : modules::KeyVaultHostFunctions(keys)) all.push_back(std::move(f));
     return all;
   };
   runtime::ModuleRegistry registry(registry_config);
@@ -123,7 +153,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
 
   api::ApiContext ctx;
   ctx.registry = &registry;
-  ctx.vault = vault;
+  ctx.keys = keys;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
