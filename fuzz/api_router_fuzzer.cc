@@ -33,6 +33,7 @@ struct World {
   runtime::ConnectionTracker tracker{"uds", "/fuzz.sock", 15000};
   std::shared_ptr<keys::KeyVault> vault;
   std::unique_ptr<runtime::ModuleRegistry> registry;
+  std::unique_ptr<runtime::SignerBackends> backends;
   api::ApiContext ctx;
   api::Router router;
 
@@ -58,6 +59,8 @@ struct World {
     ctx.binary = runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"};
     ctx.registry = registry.get();
     ctx.keys = v;
+    backends = std::make_unique<runtime::SignerBackends>(registry.get(), v, nullptr);
+    ctx.backends = backends.get();
     api::AddRuntimeRoutes(router, ctx);
     api::AddStatusRoutes(router, ctx);
     api::AddStakingRoutes(router, ctx);

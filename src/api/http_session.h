@@ -91,7 +91,8 @@ inline http::response<http::string_body> ToBeastResponse(const HttpResponse& res
                                                          bool keep_alive, bool head) {
   http::response<http::string_body> out{static_cast<http::status>(resp.status), version};
   out.set(http::field::server, "cryfttee");
-  out.set(http::field::content_type, resp.content_type);
+  // An empty type sends none (relayed reason-phrase bodies carry no Content-Type).
+  if (!resp.content_type.empty()) out.set(http::field::content_type, resp.content_type);
   // Answers describe live state (keys, attestation): never let an intermediary cache them.
   out.set(http::field::cache_control, "no-store");
   out.set("X-Content-Type-Options", "nosniff");

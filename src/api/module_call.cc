@@ -14,13 +14,42 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
+// A module may say what kind of failure it reports ("error_kind", a StatusCategory name); its
+// code is then kept and the status follows the kind. Without one, the code's shape decides.
+int StatusForKind(const std::string& kind) {
+  if (kind == "invalid_argument") return 400;
+  if (kind == "not_found") return 404;
+  if (kind == "failed_precondition") return 409;
+  if (kind == "permission_denied") return 403;
+  if (kind == "unavailable") return 503;
+  if (kind == "upstream") return 502;
+  if (kind == "internal") return 500;
+  return 0;
+}
+
+// The host's transport codes (net/http_client.h, tee/client.h), relayed unchanged by a module.
+int StatusForHostCode(const std::string& code) {
+  if (code == "http_timeout" || code == "http_connect_failed" || code == "http_connection_reset" ||
+      code == "http_tls_failed" || code == "http_stopped" || code == "web3signer_not_configured") {
+    return 503;
+  }
+  if (code == "enclave_unavailable") {
+    // The keys live in the enclave and it is down: the node retries, as for any 503.
+    return 503;
+  }
+  if (code == "http_response_too_large" || code == "http_bad_response") return 502;
+  if (code == "http_origin_not_allowed") return 403;
+  return 0;
+}
+
 HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answer) {
   std::string code = answer.value("error", std::string("module_error"));
   std::string message = answer.value("message", code);
   int status = 502;
-  if (code == "enclave_unavailable") {
-    // The keys live in the enclave and it is down: the node retries, as for any 503.
-    status = 503;
+  int explicit_status = StatusForKind(answer.value("error_kind", std::string()));
+  if (explicit_status == 0) explicit_status = StatusForHostCode(code);
+  if (explicit_status != 0) {
+    status = explicit_status;
   } else if (EndsWith(code, "_not_found")) {
     status = 404;
   } else if (StartsWith(code, "invalid_") || StartsWith(code, "missing_") ||
@@ -34,6 +63,7 @@ HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answe
   HttpResponse resp = ErrorResponse(status, code, message);
   Json body = Json::parse(resp.body);
   body["module_id"] = module_id;
+  if (answer.contains("upstream_status")) body["upstream_status"] = answer["upstream_status"];
   return JsonResponse(body, status);
 }
 

@@ -102,26 +102,17 @@ Json EnclaveJson(const tee::Connection& keys) {
           {"address", keys.address.empty() ? Json(nullptr) : Json(keys.address)}};
 }
 
-SignerState SignerReadiness(const ApiContext& ctx) { return SignerReadiness(ctx, ProbeKeys(ctx)); }
-
-SignerState SignerReadiness(const ApiContext& ctx, const tee::Connection& keys) {
+SignerState SignerReadiness(const ApiContext& ctx) {
   SignerState state;
-  if (!ctx.registry) {
-    state.reason = "no module registry";
+  if (!ctx.backends) {
+    state.reason = "no signer backends";
     return state;
   }
-  auto target = ctx.registry->Resolve("bls_sign");
-  if (!target.ok()) {
-    state.reason = target.status().message();
-    return state;
-  }
-  state.module_id = target->record->entry.id;
-  state.module_version = target->record->entry.version;
-  if (ctx.keys && !keys.connected) {
-    state.reason = "the key enclave at " + keys.address + " is not connected";
-    return state;
-  }
-  state.ready = true;
+  runtime::SignerView view = ctx.backends->View();
+  state.ready = view.ready;
+  state.module_id = view.module_id;
+  state.module_version = view.module_version;
+  state.reason = view.reason;
   return state;
 }
 

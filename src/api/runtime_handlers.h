@@ -17,8 +17,8 @@ struct SignerState {
   std::string module_version;
   std::string reason;  // why not, when not ready
 };
-// In remote mode the signer is ready only while the enclave answers (`keys` is ctx.keys' probe).
-SignerState SignerReadiness(const ApiContext& ctx, const tee::Connection& keys);
+// From the one signer view (runtime/signer_backends.h): in remote mode a vault-backed signer is
+// ready only while the enclave answers; through Web3Signer only while Web3Signer does.
 SignerState SignerReadiness(const ApiContext& ctx);
 
 // How the keys are reached right now (probes the enclave in remote mode), and its JSON:

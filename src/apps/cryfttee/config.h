@@ -24,8 +24,9 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
-  std::string kiosk_addr = "127.0.0.1:323";  // "off" disables the kiosk
-  std::string kiosk_hosts;                   // extra allowed Host names, comma-separated
+  std::string kiosk_addr = "127.0.0.1:323";     // "off" disables the kiosk
+  std::string kiosk_hosts;                      // extra allowed Host names, comma-separated
+  std::string metrics_addr = "127.0.0.1:9323";  // "" disables the Prometheus listener
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
   // Where the keys live: empty = a vault in this process (the embedded default); else the
@@ -33,13 +34,17 @@ struct Config {
   std::string enclave_addr;
   std::string quote_provider = "none";  // in-process mode: none | tdx | sev-snp | nitro | auto
   std::string web3signer_url;
+  std::string web3signer_ca_file;            // PEM CA bundle for an https Web3Signer
+  std::string web3signer_vault_copy = "on";  // keep a sealed copy of imported keys: on | off
+  std::string default_bls_module;  // empty: web3signer_v1 when a URL is set, else the manifest's
   std::string log_format = "human";
   std::string log_level = "info";
   int64_t connected_window_seconds = 15;
   int64_t max_body_bytes = 1 << 20;
   int64_t read_timeout_ms = 10'000;
   int64_t shutdown_grace_seconds = 10;
-  int64_t worker_threads = 0;  // 0 = one per core
+  int64_t worker_threads = 0;              // 0 = one per core
+  int64_t web3signer_timeout_ms = 10'000;  // a forwarded sign, in all (never retried)
 
   // setting name -> "default" | "config file PATH" | "env CRYFTTEE_X" | "flag --x"
   std::map<std::string, std::string> sources;

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "api/api_context.h"
 #include "api/browser_guard.h"
+#include "api/health_handlers.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
 #include "api/module_handlers.h"
@@ -12,14 +15,20 @@
 #include "api/runtime_handlers.h"
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
+#include "api/web3signer_handlers.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
 #include "modules/host_functions_base.h"
+#include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
+#include "net/http_client.h"
+#include "ops/metrics.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "runtime/signer_backends.h"
+#include "runtime/web3signer_monitor.h"
 #include "tee/in_process_client.h"
 #include "tee/remote_client.h"
 
@@ -57,8 +66,11 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
 }
 
 // The one tee::Client of this process: the enclave named by enclave_addr (this process then
-// never holds a private key), else a vault opened here. Null after logging why not.
-std::shared_ptr<tee::Client> OpenKeys(const Config& config) {
+// never holds a private key), else a vault opened here, also returned in `local_vault` for the
+// one host function that needs the vault itself (exporting a key to Web3Signer's keymanager).
+// Null after logging why not.
+std::shared_ptr<tee::Client> OpenKeys(const Config& config,
+                                      std::shared_ptr<keys::KeyVault>* local_vault) {
   if (!config.enclave_addr.empty()) {
     tee::RemoteOptions options;
     options.address = *tee::ParseAddress(config.enclave_addr);  // validated with the config
@@ -93,7 +105,74 @@ std::shared_ptr<tee::Client> OpenKeys(const Config& config) {
     spdlog::critical("{}", quotes.status().message());
     return nullptr;
   }
+  *local_vault = vault;
   return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
+// Times every API request and feeds the metrics: requests by route pattern and status, and for
+// the two signing routes the latency of each signature produced (the module that produced it is
+// in the answer) or, for a refused BLS request, Web3Signer's malformed counter.
+api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metrics) {
+  return [router, metrics](const api::HttpRequest& req, const api::Handler& next) {
+    auto start = std::chrono::steady_clock::now();
+    api::HttpResponse resp = next(req);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string route = router->PatternOf(req.path);
+    metrics->ObserveRequest(route, resp.status);
+    const char* key_type = route == "/v1/staking/bls/sign"   ? "bls"
+                           : route == "/v1/staking/tls/sign" ? "tls"
+                                                             : nullptr;
+    if (key_type && resp.status == 200) {
+      auto body = api::Json::parse(resp.body, nullptr, false);
+      std::string module = body.is_object() ? body.value("module_id", "unknown") : "unknown";
+      metrics->ObserveSigning(key_type, module, seconds);
+    } else if (key_type && std::string(key_type) == "bls" && resp.status == 400) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+    return resp;
+  };
+}
+
+// Gauges read at scrape time: keys by type (from the one signer view: Web3Signer's or the
+// vault's, in process or in the enclave), modules loaded, the node's heartbeat age.
+ops::LiveSource LiveGauges(const runtime::SignerBackends* backends,
+                           runtime::ModuleRegistry* registry, runtime::ConnectionTracker* tracker) {
+  return [backends, registry, tracker] {
+    std::vector<ops::LiveValue> out;
+    runtime::SignerView view = backends->View();
+    std::map<std::string, int> by_type = {{"bls", static_cast<int>(view.bls_keys.size())},
+                                          {"tls", static_cast<int>(view.tls_keys.size())}};
+    int total = 0;
+    for (const auto& [type, n] : by_type) {
+      out.push_back({"cryfttee_keys_loaded",
+                     "Keys available for signing by type",
+                     {{"key_type", type}},
+                     static_cast<double>(n)});
+      total += n;
+    }
+    out.push_back({"signing_signers_loaded_count",
+                   "Keys available for signing (Web3Signer's name)",
+                   {},
+                   static_cast<double>(total)});
+    int loaded = 0;
+    auto snapshot = registry->Current();
+    if (snapshot) {
+      for (const auto& record : snapshot->modules()) loaded += record.loaded.ok ? 1 : 0;
+    }
+    out.push_back(
+        {"cryfttee_modules_loaded", "WASM modules loaded", {}, static_cast<double>(loaded)});
+    auto conn = tracker->Snapshot(NowUnixMillis());
+    // -1 until the node's first heartbeat: "never" must not read as "just now".
+    double age = conn.last_heartbeat_ms == 0
+                     ? -1
+                     : static_cast<double>(NowUnixMillis() - conn.last_heartbeat_ms) / 1000.0;
+    out.push_back({"cryfttee_heartbeat_age_seconds",
+                   "Seconds since the node's last heartbeat (-1 = none yet)",
+                   {},
+                   age});
+    return out;
+  };
 }
 
 }  // namespace
@@ -118,16 +197,49 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
-  std::shared_ptr<tee::Client> keys = OpenKeys(config);
+  std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
+  std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
   if (!keys) return 1;
+
+  // The one outbound client: Web3Signer's origin, used by the "http" host function, the
+  // readiness monitor and the Web3Signer face.
+  std::shared_ptr<net::HttpClient> web3signer_client;
+  std::shared_ptr<runtime::Web3SignerMonitor> web3signer;
+  if (!config.web3signer_url.empty()) {
+    net::HttpClientOptions client_options;
+    client_options.url = config.web3signer_url;
+    client_options.ca_file = config.web3signer_ca_file;
+    client_options.total_timeout = std::chrono::milliseconds(config.web3signer_timeout_ms);
+    // Web3Signer's answers are small; a key list of ~5,000 keys fits.
+    client_options.max_response_bytes = 512 * 1024;
+    auto client = net::HttpClient::Create(client_options);
+    if (!client.ok()) {
+      spdlog::critical("web3signer_url / web3signer_ca_file: {}", client.status().message());
+      return 1;
+    }
+    web3signer_client = std::move(client).value();
+    web3signer = std::make_shared<runtime::Web3SignerMonitor>(
+        web3signer_client, runtime::Web3SignerMonitor::Options{});
+    spdlog::info("Web3Signer: {} (only this origin is reachable; sealed vault copies {})",
+                 web3signer_client->origin().ToString(), config.web3signer_vault_copy);
+  }
 
   runtime::RegistryConfig registry_config;
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
-  registry_config.host_functions = [keys] {
+  if (!config.default_bls_module.empty()) {
+    registry_config.default_overrides["bls"] = config.default_bls_module;
+  }
+  modules::HttpHostOptions http_options;
+  http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
+  registry_config.host_functions = [keys, local_vault, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
     for (auto& f : modules::KeyVaultHostFunctions(keys)) all.push_back(std::move(f));
+    // With a remote enclave no vault is here: keymanager imports then fail with "no_vault".
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, local_vault, http_options)) {
+      all.push_back(std::move(f));
+    }
     return all;
   };
   runtime::ModuleRegistry registry(registry_config);
@@ -151,25 +263,56 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  if (!config.default_bls_module.empty() && !registry.Current()->Find(config.default_bls_module)) {
+    spdlog::error("default_bls_module \"{}\" ({}) is not in the manifest: BLS requests will fail",
+                  config.default_bls_module, config.sources.at("default_bls_module"));
+  }
+  if (web3signer) web3signer->Start();
+  runtime::SignerBackends backends(&registry, keys, web3signer);
+
   api::ApiContext ctx;
   ctx.registry = &registry;
   ctx.keys = keys;
+  ctx.backends = &backends;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
-  ctx.web3signer_url = config.web3signer_url;
+
+  ops::Metrics metrics(CRYFTTEE_VERSION);
+  metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
 
   api::Router api_router;
+  api::AddHealthRoutes(api_router, ctx);
   api::AddRuntimeRoutes(api_router, ctx);
   api::AddStatusRoutes(api_router, ctx);
   api::AddStakingRoutes(api_router, ctx);
   api::AddPanelRoutes(api_router, ctx);
   api::AddModuleRoutes(api_router, ctx);
+  api::AddWeb3SignerRoutes(api_router, ctx,
+                           std::chrono::milliseconds(config.web3signer_timeout_ms));
+  api_router.SetMiddleware(MetricsMiddleware(&api_router, &metrics));
+
+  std::unique_ptr<ops::MetricsServer> metrics_server;
+  if (!config.metrics_addr.empty()) {
+    std::string error;
+    metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
+    if (!metrics_server) {
+      spdlog::critical("{}", error);
+      return 1;
+    }
+    spdlog::info("metrics listening: http://{}{}/metrics",
+                 config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                 metrics_server->port());
+  }
 
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.threads = static_cast<int>(config.worker_threads);
+  // A request waiting on Web3Signer when the grace period ends is abandoned, not waited for.
+  options.on_grace_expired = [web3signer_client] {
+    if (web3signer_client) web3signer_client->Stop();
+  };
   api::HttpServer server(options);
 
   api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
@@ -239,6 +382,8 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
 
   server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
+  if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");
   return 0;
 }
