@@ -9,9 +9,9 @@
 #include <variant>
 
 #include "core/log.h"
+#include "net/origin.h"
 #include "tee/address.h"
 #include "tee/quote_provider.h"
-#include "net/origin.h"
 
 namespace cryfttee::app {
 namespace {
