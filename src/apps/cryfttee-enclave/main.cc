@@ -11,6 +11,7 @@
 // secret in DIR/keys. One line "cryfttee-enclave ready: ..." is logged once it accepts
 // connections; SIGTERM or SIGINT stop it (exit 0). Exit 1: the vault or the address failed;
 // 2: bad arguments.
+#include <pwd.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -34,7 +35,7 @@ struct Options {
   std::string listen;
   std::string data_dir;
   std::string seal_password_file;
-  int64_t parent_uid = -1;  // -1: this process's own uid
+  std::string parent_user;  // a uid or a user name; empty: this process's own uid
   int64_t parent_cid = 3;
   std::string quote_provider = "none";
   std::string log_level = "info";
@@ -52,7 +53,19 @@ int Run(const Options& o) {
   if (!ValidateLogLevel(o.log_level).ok()) return Fail("bad --log-level " + o.log_level, 2);
   auto address = tee::ParseAddress(o.listen);
   if (!address.ok()) return Fail(address.status().message(), 2);
-  if (o.parent_uid < -1 || o.parent_uid > 0xFFFFFFFEll) return Fail("bad --parent-uid", 2);
+  int64_t parent_uid = -1;
+  if (!o.parent_user.empty()) {
+    // A name, as a systemd unit knows its peer (the parent's uid is assigned at install).
+    if (o.parent_user.find_first_not_of("0123456789") == std::string::npos &&
+        o.parent_user.size() <= 10) {
+      parent_uid = std::stoll(o.parent_user);
+    } else if (const passwd* pw = ::getpwnam(o.parent_user.c_str())) {
+      parent_uid = pw->pw_uid;
+    }
+    if (parent_uid < 0 || parent_uid > 0xFFFFFFFEll) {
+      return Fail("bad --parent-uid " + o.parent_user + ": not a uid or a known user name", 2);
+    }
+  }
   if (o.parent_cid < 0 || o.parent_cid > 0xFFFFFFFEll) return Fail("bad --parent-cid", 2);
   auto quotes = tee::MakeQuoteProvider(o.quote_provider);
   if (!quotes.ok()) return Fail(quotes.status().message(), 2);
@@ -84,7 +97,7 @@ int Run(const Options& o) {
 
   tee::EnclaveServerOptions server_options;
   server_options.listen = *address;
-  server_options.parent_uid = o.parent_uid < 0 ? ::getuid() : static_cast<uid_t>(o.parent_uid);
+  server_options.parent_uid = parent_uid < 0 ? ::getuid() : static_cast<uid_t>(parent_uid);
   server_options.parent_cid = static_cast<uint32_t>(o.parent_cid);
   auto server = tee::EnclaveServer::Listen(
       server_options, tee::MakeInProcessClient(shared_vault, std::move(quotes).value()));
@@ -124,8 +137,9 @@ int main(int argc, char** argv) {
   cli.add_option("--seal-password-file", o.seal_password_file,
                  "file holding the key-sealing secret (else CRYFTTEE_SEAL_PASSWORD, else the "
                  "machine secret)");
-  cli.add_option("--parent-uid", o.parent_uid,
-                 "the only uid allowed to connect on a Unix socket (default: this process's)");
+  cli.add_option("--parent-uid", o.parent_user,
+                 "the only uid (number or user name) allowed to connect on a Unix socket "
+                 "(default: this process's)");
   cli.add_option("--parent-cid", o.parent_cid,
                  "the only CID allowed to connect on vsock (default 3, a Nitro parent)");
   cli.add_option("--quote-provider", o.quote_provider, "none | tdx | sev-snp | nitro | auto");
