@@ -12,6 +12,7 @@
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
 #include "runtime/signer_backends.h"
+#include "tee/client.h"
 
 namespace cryfttee::api {
 
@@ -20,6 +21,10 @@ struct ApiContext {
   runtime::BinaryIdentity binary;
   int64_t started_monotonic_ms = 0;
   runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
+  // How keys are reached: in process or in the enclave (may be null in tests of the bare server).
+  // Used for what only the key side can answer (attestation quotes); which keys exist, who
+  // holds them and readiness come from `backends`.
+  std::shared_ptr<tee::Client> keys;
   // Keys, who holds them, and readiness: the API's only view of keys (never the vault itself).
   // Null only in tests of the bare server.
   const runtime::SignerBackends* backends = nullptr;

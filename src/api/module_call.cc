@@ -27,10 +27,14 @@ int StatusForKind(const std::string& kind) {
   return 0;
 }
 
-// The host's transport codes (net/http_client.h), relayed unchanged by a module.
+// The host's transport codes (net/http_client.h, tee/client.h), relayed unchanged by a module.
 int StatusForHostCode(const std::string& code) {
   if (code == "http_timeout" || code == "http_connect_failed" || code == "http_connection_reset" ||
       code == "http_tls_failed" || code == "http_stopped" || code == "web3signer_not_configured") {
+    return 503;
+  }
+  if (code == "enclave_unavailable") {
+    // The keys live in the enclave and it is down: the node retries, as for any 503.
     return 503;
   }
   if (code == "http_response_too_large" || code == "http_bad_response") return 502;

@@ -3,7 +3,8 @@
 // same way:
 //   - no module offers the capability        -> the registry's status (404/503) as JSON
 //   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
-//   - the module answered {"success": false, "error": "<code>"} -> 404 for *_not_found codes,
+//   - the module answered {"success": false, "error": "<code>"} -> 503 for enclave_unavailable
+//     (the key enclave is down), 404 for *_not_found codes,
 //     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"
 #pragma once
 

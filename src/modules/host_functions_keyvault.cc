@@ -13,7 +13,6 @@ namespace {
 
 using keys::KeyInfo;
 using keys::KeyType;
-using keys::KeyVault;
 using nlohmann::json;
 
 json ErrorAnswer(const Status& st) {
@@ -61,7 +60,7 @@ Result<KeyType> KeyTypeField(const json& req, KeyType fallback) {
 }
 
 // The key a request names: "key_handle" wins, else "pubkey".
-Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
+Result<KeyInfo> SelectKey(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string handle, StringField(req, "key_handle", false));
   if (!handle.empty()) return vault.Get(handle);
   CRYFTTEE_ASSIGN_OR_RETURN(std::string pubkey, StringField(req, "pubkey", false));
@@ -72,7 +71,7 @@ Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
   return vault.FindByPublicKey(raw);
 }
 
-Result<json> Generate(KeyVault& vault, const json& req) {
+Result<json> Generate(tee::Client& vault, const json& req) {
   if (!req.contains("key_type")) return BadRequest("missing_field", "\"key_type\" is required");
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
@@ -80,7 +79,7 @@ Result<json> Generate(KeyVault& vault, const json& req) {
   return KeyAnswer(key);
 }
 
-Result<json> Import(KeyVault& vault, const json& req) {
+Result<json> Import(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req, KeyType::kBls));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string password, StringField(req, "password", false));
@@ -123,7 +122,7 @@ Result<json> Import(KeyVault& vault, const json& req) {
   return KeyAnswer(key);
 }
 
-Result<json> PublicKey(KeyVault& vault, const json& req) {
+Result<json> PublicKey(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   return KeyAnswer(key);
 }
@@ -136,7 +135,7 @@ json SignatureAnswer(const KeyInfo& key, ByteSpan signature) {
           {"signature_base64", Base64Encode(signature)}};
 }
 
-Result<json> Sign(KeyVault& vault, const json& req) {
+Result<json> Sign(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string expect, StringField(req, "expect_key_type", false));
   if (!expect.empty()) {
@@ -175,7 +174,7 @@ Result<json> Sign(KeyVault& vault, const json& req) {
   return SignatureAnswer(key, format == "compact" ? sig.compact : sig.der);
 }
 
-Result<json> List(KeyVault& vault, const json& req) {
+Result<json> List(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string filter, StringField(req, "key_type", false));
   std::optional<KeyType> only;
   bool ecdsa_only = filter == "ecdsa" || filter == "tls";
@@ -183,8 +182,10 @@ Result<json> List(KeyVault& vault, const json& req) {
     only = keys::ParseKeyType(filter);
     if (!only) return BadRequest("invalid_key_type", "unknown key_type filter \"" + filter + "\"");
   }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::vector<KeyInfo> all, vault.List());
+  CRYFTTEE_ASSIGN_OR_RETURN(tee::EnclaveInfo info, vault.Hello());
   json list = json::array();
-  for (const KeyInfo& k : vault.List()) {
+  for (const KeyInfo& k : all) {
     if (only && k.type != *only) continue;
     if (ecdsa_only && !keys::IsEcdsa(k.type)) continue;
     json entry = KeyAnswer(k);
@@ -193,11 +194,11 @@ Result<json> List(KeyVault& vault, const json& req) {
   }
   return json{{"success", true},
               {"backend", "local-vault"},
-              {"seal_source", keys::SealSourceName(vault.seal_source())},
+              {"seal_source", info.seal_source},
               {"keys", std::move(list)}};
 }
 
-Result<json> Certificate(KeyVault& vault, const json& req) {
+Result<json> Certificate(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string csr, StringField(req, "csr_pem", false));
   crypto::CertificateOptions options;
@@ -216,10 +217,10 @@ Result<json> Certificate(KeyVault& vault, const json& req) {
               {"node_id", crypto::FormatNodeId(id)}};
 }
 
-using Operation = Result<json> (*)(KeyVault&, const json&);
+using Operation = Result<json> (*)(tee::Client&, const json&);
 
 HostFunction MakeFunction(const char* name, Operation op, bool needs_room,
-                          std::shared_ptr<KeyVault> vault) {
+                          std::shared_ptr<tee::Client> vault) {
   HostFunction f;
   f.name = name;
   f.grant = kGrantKeyvault;
@@ -258,7 +259,7 @@ HostFunction MakeFunction(const char* name, Operation op, bool needs_room,
 
 }  // namespace
 
-std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault) {
+std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<tee::Client> vault) {
   return {
       MakeFunction("keyvault_generate", &Generate, true, vault),
       MakeFunction("keyvault_import", &Import, true, vault),

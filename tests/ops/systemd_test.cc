@@ -145,10 +145,11 @@ TEST(Systemd, UnitsVerify) {
   }
   TempDir dir;
   std::string src = SourceDir() + "/packaging/systemd/";
-  for (const char* u : {"cryfttee.service", "cryfttee.socket"}) {
+  for (const char* u : {"cryfttee.service", "cryfttee.socket", "cryfttee-enclave.service"}) {
     CopyUnit(src + u, dir.File(u));
   }
   EXPECT_EQ(Verify(dir.path(), {"cryfttee.socket", "cryfttee.service"}), "");
+  EXPECT_EQ(Verify(dir.path(), {"cryfttee-enclave.service"}), "");
 
   CopyUnit(src + "cryfttee.service", dir.File("broken.service"), "Type=notifyy");
   EXPECT_NE(Verify(dir.path(), {"broken.service"}), "")

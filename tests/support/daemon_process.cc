@@ -80,6 +80,20 @@ bool DaemonProcess::Spawn() {
     args.insert(args.end(), {"--module-dir", dir_.File("no-modules"), "--trust-config",
                              dir_.File("no-trust.toml")});
   }
+  bool remote = options_.keys == DaemonOptions::Keys::kAlways ||
+                (options_.keys == DaemonOptions::Keys::kAuto && TestEnclaveMode());
+  if (remote) {
+    if (!enclave_) {
+      std::string data = data_dir_;
+      for (size_t i = 0; i + 1 < options_.args.size(); ++i) {
+        if (options_.args[i] == "--data-dir") data = options_.args[i + 1];
+      }
+      enclave_ = std::make_unique<EnclaveProcess>(dir_.path(), data, SealArgsOf(options_.args),
+                                                  options_.env);
+    }
+    if (!enclave_->Running() && !enclave_->Start()) return false;
+    args.insert(args.end(), {"--enclave-addr", enclave_->address()});
+  }
   // Later flags win in CLI11 for single-value options, so test-specific flags override these.
   args.insert(args.end(), options_.args.begin(), options_.args.end());
 

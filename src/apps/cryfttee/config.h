@@ -29,6 +29,10 @@ struct Config {
   std::string metrics_addr = "127.0.0.1:9323";  // "" disables the Prometheus listener
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
+  // Where the keys live: empty = a vault in this process (the embedded default); else the
+  // cryfttee-enclave to use, "unix:PATH" or "vsock://CID:PORT" (this process then holds no key).
+  std::string enclave_addr;
+  std::string quote_provider = "none";  // in-process mode: none | tdx | sev-snp | nitro | auto
   std::string web3signer_url;
   std::string web3signer_ca_file;            // PEM CA bundle for an https Web3Signer
   std::string web3signer_vault_copy = "on";  // keep a sealed copy of imported keys: on | off

@@ -30,6 +30,8 @@
 #include "runtime/module_registry.h"
 #include "runtime/signer_backends.h"
 #include "runtime/web3signer_monitor.h"
+#include "tee/in_process_client.h"
+#include "tee/remote_client.h"
 
 namespace cryfttee::app {
 namespace {
@@ -64,6 +66,50 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
   };
 }
 
+// The one tee::Client of this process: the enclave named by enclave_addr (this process then
+// never holds a private key), else a vault opened here, also returned in `local_vault` for the
+// one host function that needs the vault itself (exporting a key to Web3Signer's keymanager).
+// Null after logging why not.
+std::shared_ptr<tee::Client> OpenKeys(const Config& config,
+                                      std::shared_ptr<keys::KeyVault>* local_vault) {
+  if (!config.enclave_addr.empty()) {
+    tee::RemoteOptions options;
+    options.address = *tee::ParseAddress(config.enclave_addr);  // validated with the config
+    auto remote = std::make_shared<tee::RemoteClient>(options);
+    auto info = remote->Hello();
+    if (info.ok()) {
+      spdlog::info("keys: enclave at {} ({} keys, sealed with the {}, quotes: {})",
+                   config.enclave_addr, info->key_count, info->seal_source, info->quote_provider);
+    } else {
+      // Not fatal: key routes answer 503 enclave_unavailable until it is up.
+      spdlog::warn("keys: enclave at {} is not answering yet: {}", config.enclave_addr,
+                   info.status().message());
+    }
+    return remote;
+  }
+  keys::VaultOptions vault_options;
+  vault_options.data_dir = config.data_dir;
+  vault_options.seal.password_file = config.seal_password_file;
+  auto vault_or = keys::KeyVault::Open(vault_options);
+  if (!vault_or.ok()) {
+    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
+    return nullptr;
+  }
+  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
+  for (const auto& problem : vault->load_problems()) {
+    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
+  }
+  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
+               keys::SealSourceName(vault->seal_source()));
+  auto quotes = tee::MakeQuoteProvider(config.quote_provider);
+  if (!quotes.ok()) {
+    spdlog::critical("{}", quotes.status().message());
+    return nullptr;
+  }
+  *local_vault = vault;
+  return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
 // Times every API request and feeds the metrics: requests by route pattern and status, and for
 // the two signing routes the latency of each signature produced (the module that produced it is
 // in the answer) or, for a refused BLS request, Web3Signer's malformed counter.
@@ -89,17 +135,19 @@ api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metri
   };
 }
 
-// Gauges read at scrape time: keys by type, modules loaded, the node's heartbeat age.
-ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::ModuleRegistry* registry,
-                           runtime::ConnectionTracker* tracker) {
-  return [vault, registry, tracker] {
+// Gauges read at scrape time: keys by type (from the one signer view: Web3Signer's or the
+// vault's, in process or in the enclave), modules loaded, the node's heartbeat age.
+ops::LiveSource LiveGauges(const runtime::SignerBackends* backends,
+                           runtime::ModuleRegistry* registry, runtime::ConnectionTracker* tracker) {
+  return [backends, registry, tracker] {
     std::vector<ops::LiveValue> out;
-    std::map<std::string, int> by_type = {{"bls", 0}, {"tls", 0}};
-    for (const auto& key : vault->List()) by_type[std::string(keys::KeyTypeName(key.type))]++;
+    runtime::SignerView view = backends->View();
+    std::map<std::string, int> by_type = {{"bls", static_cast<int>(view.bls_keys.size())},
+                                          {"tls", static_cast<int>(view.tls_keys.size())}};
     int total = 0;
     for (const auto& [type, n] : by_type) {
       out.push_back({"cryfttee_keys_loaded",
-                     "Keys in the vault by type",
+                     "Keys available for signing by type",
                      {{"key_type", type}},
                      static_cast<double>(n)});
       total += n;
@@ -165,20 +213,9 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
-  keys::VaultOptions vault_options;
-  vault_options.data_dir = config.data_dir;
-  vault_options.seal.password_file = config.seal_password_file;
-  auto vault_or = keys::KeyVault::Open(vault_options);
-  if (!vault_or.ok()) {
-    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
-    return 1;
-  }
-  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
-  for (const auto& problem : vault->load_problems()) {
-    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
-  }
-  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
-               keys::SealSourceName(vault->seal_source()));
+  std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
+  std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
+  if (!keys) return 1;
 
   // The one outbound client: Web3Signer's origin, used by the "http" host function, the
   // readiness monitor and the Web3Signer face.
@@ -212,10 +249,11 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
   modules::HttpHostOptions http_options;
   http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
-  registry_config.host_functions = [vault, web3signer_client, http_options] {
+  registry_config.host_functions = [keys, local_vault, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
-    for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
-    for (auto& f : modules::HttpHostFunctions(web3signer_client, vault, http_options)) {
+    for (auto& f : modules::KeyVaultHostFunctions(keys)) all.push_back(std::move(f));
+    // With a remote enclave no vault is here: keymanager imports then fail with "no_vault".
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, local_vault, http_options)) {
       all.push_back(std::move(f));
     }
     return all;
@@ -246,17 +284,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
                   config.default_bls_module, config.sources.at("default_bls_module"));
   }
   if (web3signer) web3signer->Start();
-  runtime::SignerBackends backends(&registry, vault, web3signer);
+  runtime::SignerBackends backends(&registry, keys, web3signer);
 
   api::ApiContext ctx;
   ctx.registry = &registry;
+  ctx.keys = keys;
   ctx.backends = &backends;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
 
   ops::Metrics metrics(CRYFTTEE_VERSION);
-  metrics.SetLiveSource(LiveGauges(vault, &registry, &tracker));
+  metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
 
   api::Router api_router;
   api::AddHealthRoutes(api_router, ctx);
