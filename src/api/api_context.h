@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "keys/vault.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
@@ -22,6 +24,9 @@ struct ApiContext {
   std::string web3signer_url;
   runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
   std::shared_ptr<keys::KeyVault> vault;        // the embedded key vault (may be null)
+  // The gRPC signer's report (rpcsigner::SignerServer::StatusJson); unset = not serving. A
+  // function, because rpcsigner/ sits beside api/, not below it.
+  std::function<nlohmann::json()> rpcsigner_status;
 };
 
 }  // namespace cryfttee::api

@@ -1,37 +1,14 @@
 #include "api/module_call.h"
 
-#include <spdlog/spdlog.h>
 
 namespace cryfttee::api {
-namespace {
-
-bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
 
 HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answer) {
-  std::string code = answer.value("error", std::string("module_error"));
-  std::string message = answer.value("message", code);
-  int status = 502;
-  if (EndsWith(code, "_not_found")) {
-    status = 404;
-  } else if (StartsWith(code, "invalid_") || StartsWith(code, "missing_") ||
-             StartsWith(code, "unsupported_") || StartsWith(code, "wrong_") ||
-             StartsWith(code, "keystore_")) {
-    status = 400;
-  } else {
-    code = "module_error";
-    message = "module " + module_id + " failed: " + message;
-  }
-  HttpResponse resp = ErrorResponse(status, code, message);
+  Status st = runtime::ModuleAnswerStatus(module_id, answer);
+  HttpResponse resp = ErrorResponse(st);
   Json body = Json::parse(resp.body);
   body["module_id"] = module_id;
-  return JsonResponse(body, status);
+  return JsonResponse(body, resp.status);
 }
 
 Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record) {
@@ -64,29 +41,7 @@ Result<Json> FetchStatusPanel(const runtime::ModuleRecord& record) {
 
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
                                 const std::string& module_id, const Json& request) {
-  if (!ctx.registry) {
-    return Status::Unavailable("no_module_for_capability", "no module registry is configured");
-  }
-  CRYFTTEE_ASSIGN_OR_RETURN(runtime::DispatchTarget target,
-                            ctx.registry->Resolve(capability, module_id));
-  auto out = target.module->CallJson(capability, request.dump());
-  ModuleAnswer answer;
-  answer.module_id = target.record->entry.id;
-  answer.module_version = target.record->entry.version;
-  if (!out.ok()) {
-    spdlog::warn("module {} failed in {}: {}", answer.module_id, capability,
-                 out.status().ToString());
-    return Status::Error(
-        StatusCategory::kUpstream, "module_failed",
-        "module " + answer.module_id + " failed in " + capability + ": " + out.status().message());
-  }
-  answer.body = Json::parse(*out, nullptr, false);
-  if (!answer.body.is_object()) {
-    return Status::Error(
-        StatusCategory::kUpstream, "module_failed",
-        "module " + answer.module_id + " returned something that is not a JSON object");
-  }
-  return answer;
+  return runtime::CallModule(ctx.registry, capability, module_id, request);
 }
 
 }  // namespace cryfttee::api

@@ -22,4 +22,8 @@ SignerState SignerReadiness(const ApiContext& ctx);
 // Connection status JSON (shared by /v1/runtime/connection and /v1/staking/status).
 nlohmann::json ConnectionJson(const ApiContext& ctx, int64_t now_ms);
 
+// The gRPC signer's report ({"enabled": false} when it is off), shared by status and
+// attestation.
+nlohmann::json RpcSignerJson(const ApiContext& ctx);
+
 }  // namespace cryfttee::api

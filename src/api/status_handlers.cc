@@ -89,6 +89,7 @@ HttpResponse Status(const ApiContext& ctx) {
       {"web3signer_url", ctx.web3signer_url},
       // The embedded default signs locally; only a Web3Signer-backed module could set this.
       {"web3signer_connected", false},
+      {"rpcsigner", RpcSignerJson(ctx)},
   };
   if (!signer.ready) body["reason"] = signer.reason;
   return JsonResponse(body);

@@ -29,6 +29,11 @@ struct Config {
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
   std::string web3signer_url;
+  std::string rpcsigner_addr;  // "" or "off": no gRPC signer (docs/rpcsigner.md)
+  std::string rpcsigner_key;   // key handle; "" = the vault's oldest BLS key
+  std::string rpcsigner_tls_cert;
+  std::string rpcsigner_tls_key;
+  std::string rpcsigner_tls_client_ca;
   std::string log_format = "human";
   std::string log_level = "info";
   int64_t connected_window_seconds = 15;

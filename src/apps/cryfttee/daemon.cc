@@ -1,6 +1,9 @@
 #include "apps/cryfttee/daemon.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
+#include <optional>
+#include <thread>
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
@@ -12,6 +15,7 @@
 #include "api/runtime_handlers.h"
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
+#include "core/bytes.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
@@ -20,6 +24,7 @@
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "rpcsigner/signer_server.h"
 
 namespace cryfttee::app {
 namespace {
@@ -54,6 +59,33 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
   };
 }
 
+bool RpcSignerEnabled(const Config& config) {
+  return !config.rpcsigner_addr.empty() && config.rpcsigner_addr != "off";
+}
+
+rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
+  rpcsigner::ServerOptions o;
+  o.addr = config.rpcsigner_addr;
+  o.tls_cert = config.rpcsigner_tls_cert;
+  o.tls_key = config.rpcsigner_tls_key;
+  o.tls_client_ca = config.rpcsigner_tls_client_ca;
+  // As many module-calling threads as the HTTP API has workers: the same CPU bound per door.
+  o.threads = config.worker_threads > 0 ? static_cast<size_t>(config.worker_threads)
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  return o;
+}
+
+// gRPC calls count in the same connection view as API requests; failures are errors there too.
+rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker) {
+  return [tracker](const rpcsigner::CallRecord& record) {
+    int64_t now = NowUnixMillis();
+    tracker->RecordRequest(now);
+    if (!record.status.ok()) {
+      tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
+    }
+  };
+}
+
 }  // namespace
 
 int RunDaemon(const Config& config, const std::map<std::string, std::string>& env) {
@@ -70,6 +102,15 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
         "CRYFTTEE_VERIFIED_BINARY_HASH is not set: attestation reports a self-computed binary hash "
         "({}); a launcher should hash the binary before starting it",
         binary->hash);
+  }
+
+  // A wrong gRPC signer address or TLS setup stops the daemon before anything is opened.
+  if (RpcSignerEnabled(config)) {
+    auto valid = rpcsigner::ValidateServerOptions(RpcSignerOptions(config));
+    if (!valid.ok()) {
+      spdlog::critical("{}", valid.status().message());
+      return 1;
+    }
   }
 
   std::string endpoint = config.api_transport == "uds" ? config.uds_path : config.http_addr;
@@ -90,6 +131,15 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
   spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
                keys::SealSourceName(vault->seal_source()));
+  std::optional<keys::KeyInfo> served_key;
+  if (RpcSignerEnabled(config)) {
+    auto key = rpcsigner::ResolveServedKey(*vault, config.rpcsigner_key);
+    if (!key.ok()) {
+      spdlog::critical("gRPC signer: {}", key.status().message());
+      return 1;
+    }
+    served_key = std::move(*key);
+  }
 
   runtime::RegistryConfig registry_config;
   registry_config.module_dir = config.module_dir;
@@ -208,7 +258,26 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  std::unique_ptr<rpcsigner::SignerServer> rpc;
+  if (served_key) {
+    auto started = rpcsigner::SignerServer::Start(
+        RpcSignerOptions(config), std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
+        RpcSignerObserver(&tracker));
+    if (!started.ok()) {
+      spdlog::critical("gRPC signer: {}", started.status().message());
+      return 1;
+    }
+    rpc = std::move(*started);
+    ctx.rpcsigner_status = [server = rpc.get()] { return server->StatusJson(); };
+    spdlog::info("gRPC signer (signer.Signer) listening: {}{}; serving key {} (0x{})",
+                 rpc->endpoint(), rpc->tls() ? " with TLS" : "", served_key->handle,
+                 HexEncode(served_key->public_key));
+  }
+
   server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  if (rpc) {
+    rpc->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  }
   spdlog::info("cryfttee stopped");
   return 0;
 }
