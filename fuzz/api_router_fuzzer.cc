@@ -32,6 +32,7 @@ struct World {
   runtime::ConnectionTracker tracker{"uds", "/fuzz.sock", 15000};
   std::shared_ptr<keys::KeyVault> vault;
   std::unique_ptr<runtime::ModuleRegistry> registry;
+  std::unique_ptr<runtime::SignerBackends> backends;
   api::ApiContext ctx;
   api::Router router;
 
@@ -56,7 +57,8 @@ struct World {
     ctx.connection = &tracker;
     ctx.binary = runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"};
     ctx.registry = registry.get();
-    ctx.vault = vault;
+    backends = std::make_unique<runtime::SignerBackends>(registry.get(), vault, nullptr);
+    ctx.backends = backends.get();
     api::AddRuntimeRoutes(router, ctx);
     api::AddStatusRoutes(router, ctx);
     api::AddStakingRoutes(router, ctx);

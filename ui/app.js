@@ -16,7 +16,7 @@ const state = {
   attestation: null,
   connection: null,
   schema: null,
-  keys: null, // GET /v1/staking/keys: every key the vault holds
+  keys: null, // GET /v1/staking/keys: every key, with the backend that holds it
   panels: new Map(), // module id -> panel JSON or {error}
   lastOk: 0,
   polls: 0,
@@ -458,8 +458,8 @@ function allKeysTable() {
   return el('details', { class: 'all-keys' },
     el('summary', { text: `All keys (${list.length})` }),
     el('div', { class: 'table-wrap' }, el('table', { class: 'data-table compact', id: 'all-keys' },
-      el('caption', { class: 'visually-hidden', text: 'Every key held by the key vault' }),
-      el('thead', {}, el('tr', {}, ['Type', 'Handle', 'Public key', 'Created', 'Signatures', 'Last signature']
+      el('caption', { class: 'visually-hidden', text: 'Every key, with the backend that holds it' }),
+      el('thead', {}, el('tr', {}, ['Type', 'Handle', 'Public key', 'Backend', 'Created', 'Signatures', 'Last signature']
         .map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, list.map((k) => el('tr', { dataset: { keyHandle: String(k.key_handle ?? '') } },
         el('td', { 'data-label': 'Type' }, el('span', { class: 'chip chip-accent', text: String(k.key_type ?? '?') })),
@@ -467,6 +467,8 @@ function allKeysTable() {
           el('code', { text: String(k.key_handle ?? '') }),
           k.label ? el('span', { class: 'module-desc', text: String(k.label) }) : null),
         el('td', { 'data-label': 'Public key' }, codeValue(String(k.public_key ?? ''), `public key ${k.key_handle}`, { short: true })),
+        // Which backend serves the key (docs/web3signer.md); "+ vault copy" when raw signing works.
+        el('td', { 'data-label': 'Backend', text: `${k.backend ?? 'local-vault'}${k.backend === 'web3signer' && k.vault_copy ? ' + vault copy' : ''}` }),
         el('td', { 'data-label': 'Created', text: timeMs(k.created) ? absolute(timeMs(k.created)) : '—' }),
         el('td', { 'data-label': 'Signatures', text: String(k.sign_count ?? 0) }),
         el('td', { 'data-label': 'Last signature', text: timeMs(k.last_sign) ? absolute(timeMs(k.last_sign)) : 'never' })))))));

@@ -73,7 +73,8 @@ Result Measure(int clients, const std::function<std::function<bool()>()>& make) 
 }  // namespace
 
 int main() {
-  if (!std::getenv("CRYFTTEE_BUILD_DIR")) setenv("CRYFTTEE_BUILD_DIR", CRYFTTEE_DEFAULT_BUILD_DIR, 1);
+  if (!std::getenv("CRYFTTEE_BUILD_DIR"))
+    setenv("CRYFTTEE_BUILD_DIR", CRYFTTEE_DEFAULT_BUILD_DIR, 1);
   cryfttee::Bytes message(200);
   for (size_t i = 0; i < message.size(); ++i) message[i] = static_cast<uint8_t>(i * 7);
   std::string message_b64 = cryfttee::Base64Encode(message);
@@ -89,8 +90,9 @@ int main() {
   keygen.Stop();
   std::string grpc_socket = keygen.dir().File("signer.sock");
   DaemonOptions options;
-  options.args = {"--data-dir", keygen.data_dir(), "--rpcsigner-addr", "unix://" + grpc_socket,
-                  "--log-level", "warn"};
+  options.args = {"--data-dir",       keygen.data_dir(),
+                  "--rpcsigner-addr", "unix://" + grpc_socket,
+                  "--log-level",      "warn"};
   DaemonProcess daemon(options);
   if (handle.empty() || !daemon.Start()) {
     std::fprintf(stderr, "daemon with the gRPC signer did not start:\n%s\n", daemon.Log().c_str());
@@ -113,8 +115,8 @@ int main() {
   auto grpc_client = [&]() -> std::function<bool()> {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one connection per client
-    auto channel = grpc::CreateCustomChannel("unix:" + grpc_socket,
-                                             grpc::InsecureChannelCredentials(), args);
+    auto channel =
+        grpc::CreateCustomChannel("unix:" + grpc_socket, grpc::InsecureChannelCredentials(), args);
     std::shared_ptr<signer::Signer::Stub> stub = signer::Signer::NewStub(channel);
     signer::SignRequest request;
     request.set_message(message.data(), message.size());

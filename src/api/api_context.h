@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "keys/vault.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
+#include "runtime/signer_backends.h"
 
 namespace cryfttee::api {
 
@@ -21,9 +21,10 @@ struct ApiContext {
   runtime::ConnectionTracker* connection = nullptr;
   runtime::BinaryIdentity binary;
   int64_t started_monotonic_ms = 0;
-  std::string web3signer_url;
   runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
-  std::shared_ptr<keys::KeyVault> vault;        // the embedded key vault (may be null)
+  // Keys, who holds them, and readiness: the API's only view of keys (never the vault itself).
+  // Null only in tests of the bare server.
+  const runtime::SignerBackends* backends = nullptr;
   // The gRPC signer's report (rpcsigner::SignerServer::StatusJson); unset = not serving. A
   // function, because rpcsigner/ sits beside api/, not below it.
   std::function<nlohmann::json()> rpcsigner_status;

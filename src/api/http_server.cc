@@ -252,6 +252,7 @@ struct HttpServer::Impl : SessionRegistry {
   void OnDeadline(boost::system::error_code ec) {
     if (!ec) {
       spdlog::warn("shutdown grace period over; abandoning in-flight requests");
+      if (options.on_grace_expired) options.on_grace_expired();
       ioc.stop();
       return;
     }

@@ -35,6 +35,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{120'000};
   size_t max_connections = 1024;
   int threads = 0;  // 0 = one per core
+  // Runs when the shutdown grace period is over with requests still in flight, before the
+  // server abandons them: it must make blocked handlers return (e.g. abort outbound calls), or
+  // joining their threads would outlast the grace period.
+  std::function<void()> on_grace_expired;
 };
 
 // Called after every response, on the worker thread that served it.

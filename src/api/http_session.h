@@ -27,6 +27,14 @@
 
 namespace cryfttee::api {
 
+namespace detail {
+inline int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace detail
+
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
   virtual ~SessionBase() = default;
@@ -40,7 +48,9 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 
  protected:
   std::atomic<bool> busy_{false};
-  std::atomic<int64_t> idle_since_ms_{0};
+  // A new connection counts as idle since it was accepted, so a full listener evicts connections
+  // that have idled longest, never the one that just arrived (the node's, mid-flood).
+  std::atomic<int64_t> idle_since_ms_{detail::SteadyMillis()};
 };
 
 class SessionRegistry {
@@ -53,12 +63,6 @@ class SessionRegistry {
 };
 
 namespace detail {
-
-inline int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -87,7 +91,8 @@ inline http::response<http::string_body> ToBeastResponse(const HttpResponse& res
                                                          bool keep_alive, bool head) {
   http::response<http::string_body> out{static_cast<http::status>(resp.status), version};
   out.set(http::field::server, "cryfttee");
-  out.set(http::field::content_type, resp.content_type);
+  // An empty type sends none (relayed reason-phrase bodies carry no Content-Type).
+  if (!resp.content_type.empty()) out.set(http::field::content_type, resp.content_type);
   // Answers describe live state (keys, attestation): never let an intermediary cache them.
   out.set(http::field::cache_control, "no-store");
   out.set("X-Content-Type-Options", "nosniff");

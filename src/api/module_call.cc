@@ -1,6 +1,5 @@
 #include "api/module_call.h"
 
-
 namespace cryfttee::api {
 
 HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answer) {
@@ -8,6 +7,7 @@ HttpResponse ModuleErrorResponse(const std::string& module_id, const Json& answe
   HttpResponse resp = ErrorResponse(st);
   Json body = Json::parse(resp.body);
   body["module_id"] = module_id;
+  if (answer.contains("upstream_status")) body["upstream_status"] = answer["upstream_status"];
   return JsonResponse(body, resp.status);
 }
 

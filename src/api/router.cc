@@ -17,7 +17,7 @@ std::vector<std::string> Router::Split(const std::string& path) {
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back(Route{method, Split(pattern), std::move(handler)});
+  routes_.push_back(Route{method, Split(pattern), pattern, std::move(handler)});
 }
 
 bool Router::Match(const Route& r, const std::vector<std::string>& segs,
@@ -34,6 +34,15 @@ bool Router::Match(const Route& r, const std::vector<std::string>& segs,
   }
   *params = std::move(captured);
   return true;
+}
+
+std::string Router::PatternOf(const std::string& path) const {
+  std::vector<std::string> segs = Split(path);
+  for (const Route& r : routes_) {
+    std::map<std::string, std::string> params;
+    if (Match(r, segs, &params)) return r.pattern;
+  }
+  return "unmatched";
 }
 
 HttpResponse Router::Dispatch(HttpRequest request) const {

@@ -21,12 +21,16 @@ class Router {
   void Add(const std::string& method, const std::string& pattern, Handler handler);
   void SetMiddleware(Middleware middleware) { middleware_ = std::move(middleware); }
   HttpResponse Dispatch(HttpRequest request) const;
+  // The pattern of the route `path` matches (any method), or "unmatched": a bounded label for
+  // metrics, unlike the raw path.
+  std::string PatternOf(const std::string& path) const;
 
  private:
   HttpResponse RouteRequest(HttpRequest request) const;
   struct Route {
     std::string method;
     std::vector<std::string> segments;
+    std::string pattern;
     Handler handler;
   };
   static std::vector<std::string> Split(const std::string& path);

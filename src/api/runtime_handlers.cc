@@ -72,18 +72,15 @@ HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
 
 SignerState SignerReadiness(const ApiContext& ctx) {
   SignerState state;
-  if (!ctx.registry) {
-    state.reason = "no module registry";
+  if (!ctx.backends) {
+    state.reason = "no signer backends";
     return state;
   }
-  auto target = ctx.registry->Resolve("bls_sign");
-  if (!target.ok()) {
-    state.reason = target.status().message();
-    return state;
-  }
-  state.ready = true;
-  state.module_id = target->record->entry.id;
-  state.module_version = target->record->entry.version;
+  runtime::SignerView view = ctx.backends->View();
+  state.ready = view.ready;
+  state.module_id = view.module_id;
+  state.module_version = view.module_version;
+  state.reason = view.reason;
   return state;
 }
 

@@ -51,6 +51,10 @@ HttpResponse RunCapability(const ApiContext& ctx, const std::string& capability,
     return ModuleErrorResponse(answer->module_id, answer->body);
   }
   answer->body["module_id"] = answer->module_id;
+  // A new key: the key list (status, bls_pubkeys) shows it from the next request on.
+  if (ctx.backends && capability.find("_register") != std::string::npos) {
+    ctx.backends->KeysChanged();
+  }
   return JsonResponse(answer->body);
 }
 

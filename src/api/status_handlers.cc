@@ -9,13 +9,28 @@
 namespace cryfttee::api {
 namespace {
 
-Json KeyJson(const keys::KeyInfo* key) {
-  if (!key) return {{"available", false}};
-  return {{"available", true},
-          {"public_key", "0x" + HexEncode(key->public_key)},
-          {"key_handle", key->handle},
-          {"label", key->label},
-          {"created", FormatRfc3339Millis(key->created_at * 1000)}};
+using runtime::BackendKey;
+using runtime::SignerView;
+
+std::string Rfc3339OrEmpty(int64_t unix_ms) {
+  return unix_ms > 0 ? FormatRfc3339Millis(unix_ms) : std::string();
+}
+
+// "keys": {"bls": ..., "tls": ...} of the integration seed: the first key of each kind.
+Json KeyJson(const std::vector<BackendKey>& keys) {
+  if (keys.empty()) return {{"available", false}};
+  const BackendKey& key = keys.front();
+  Json j = {{"available", true},      {"public_key", key.public_key},
+            {"backend", key.backend}, {"vault_copy", key.vault_copy},
+            {"label", key.label},     {"created", Rfc3339OrEmpty(key.created_at * 1000)}};
+  if (!key.key_handle.empty()) j["key_handle"] = key.key_handle;
+  return j;
+}
+
+Json PubkeyList(const std::vector<BackendKey>& keys) {
+  Json list = Json::array();
+  for (const BackendKey& k : keys) list.push_back(k.public_key);
+  return list;
 }
 
 Json ModulesJson(const runtime::Snapshot& snapshot) {
@@ -42,23 +57,9 @@ Json ModulesJson(const runtime::Snapshot& snapshot) {
 
 HttpResponse Status(const ApiContext& ctx) {
   int64_t now = NowUnixMillis();
-  SignerState signer = SignerReadiness(ctx);
+  SignerView view = ctx.backends ? ctx.backends->View() : SignerView{};
+  if (!ctx.backends) view.reason = "no signer backends";
   auto snapshot = ctx.registry ? ctx.registry->Current() : std::make_shared<runtime::Snapshot>();
-
-  std::vector<keys::KeyInfo> all_keys;
-  if (ctx.vault) all_keys = ctx.vault->List();
-  const keys::KeyInfo* bls = nullptr;
-  const keys::KeyInfo* tls = nullptr;
-  Json bls_pubkeys = Json::array(), tls_pubkeys = Json::array();
-  for (const keys::KeyInfo& k : all_keys) {  // oldest first: the first key is "the" key
-    if (k.type == keys::KeyType::kBls) {
-      if (!bls) bls = &k;
-      bls_pubkeys.push_back("0x" + HexEncode(k.public_key));
-    } else {
-      if (!tls) tls = &k;
-      tls_pubkeys.push_back("0x" + HexEncode(k.public_key));
-    }
-  }
 
   Json defaults = Json::object();
   for (const char* kind : {"bls", "tls"}) {
@@ -66,11 +67,14 @@ HttpResponse Status(const ApiContext& ctx) {
     if (!id.empty()) defaults[kind] = id;
   }
   Json capabilities = Json::array();
-  bool tls_ready = ctx.registry && ctx.registry->Resolve("tls_sign").ok();
-  bool keygen = ctx.registry && ctx.registry->Resolve("bls_register").ok();
-  if (signer.ready) capabilities.push_back("bls_signing");
-  if (tls_ready) capabilities.push_back("tls_signing");
-  if (keygen) capabilities.push_back("key_generation");
+  if (view.ready) capabilities.push_back("bls_signing");
+  if (view.tls_ready) capabilities.push_back("tls_signing");
+  if (view.key_generation) capabilities.push_back("key_generation");
+
+  Json web3signer = {{"configured", view.web3signer_configured},
+                     {"connected", view.web3signer_connected},
+                     {"url", view.web3signer_url}};
+  if (!view.web3signer_error.empty()) web3signer["last_error"] = view.web3signer_error;
 
   Json body = {
       {"success", true},
@@ -79,34 +83,40 @@ HttpResponse Status(const ApiContext& ctx) {
       {"connection", ConnectionJson(ctx, now)},
       {"modules", ModulesJson(*snapshot)},
       {"defaults", defaults},
-      {"keys", {{"bls", KeyJson(bls)}, {"tls", KeyJson(tls)}}},
-      {"ready", signer.ready},
-      {"bls_pubkeys", bls_pubkeys},
-      {"tls_pubkeys", tls_pubkeys},
+      {"keys", {{"bls", KeyJson(view.bls_keys)}, {"tls", KeyJson(view.tls_keys)}}},
+      {"ready", view.ready},
+      {"bls_pubkeys", PubkeyList(view.bls_keys)},
+      {"tls_pubkeys", PubkeyList(view.tls_keys)},
+      {"bls_backend", view.bls_backend},
       {"capabilities", capabilities},
-      {"module_version", signer.module_version},
-      {"signer_module_id", signer.module_id},
-      {"web3signer_url", ctx.web3signer_url},
-      // The embedded default signs locally; only a Web3Signer-backed module could set this.
-      {"web3signer_connected", false},
+      {"module_version", view.module_version},
+      {"signer_module_id", view.module_id},
+      {"web3signer_url", view.web3signer_url},
+      // True only while Web3Signer answers /upcheck and /healthcheck
+      // (runtime/web3signer_monitor.h).
+      {"web3signer_connected", view.web3signer_connected},
+      {"web3signer", web3signer},
       {"rpcsigner", RpcSignerJson(ctx)},
   };
-  if (!signer.ready) body["reason"] = signer.reason;
+  if (!view.ready) body["reason"] = view.reason;
   return JsonResponse(body);
 }
 
-// Public data only: handle, type, public key, label, creation and signing statistics.
+// Public data only: type, public key, the backend that holds it, label, signing statistics.
 HttpResponse KeyList(const ApiContext& ctx) {
   Json list = Json::array();
-  if (ctx.vault) {
-    for (const keys::KeyInfo& k : ctx.vault->List()) {
-      list.push_back({{"key_handle", k.handle},
-                      {"key_type", std::string(keys::KeyTypeName(k.type))},
-                      {"public_key", "0x" + HexEncode(k.public_key)},
-                      {"label", k.label},
-                      {"created", FormatRfc3339Millis(k.created_at * 1000)},
-                      {"sign_count", k.sign_count},
-                      {"last_sign", k.last_sign_at ? FormatRfc3339Millis(*k.last_sign_at) : ""}});
+  if (ctx.backends) {
+    SignerView view = ctx.backends->View();
+    for (const auto* keys : {&view.bls_keys, &view.tls_keys}) {
+      for (const BackendKey& k : *keys) {
+        Json entry = {
+            {"key_type", k.key_type},     {"public_key", k.public_key},
+            {"backend", k.backend},       {"vault_copy", k.vault_copy},
+            {"label", k.label},           {"created", Rfc3339OrEmpty(k.created_at * 1000)},
+            {"sign_count", k.sign_count}, {"last_sign", Rfc3339OrEmpty(k.last_sign_at_ms)}};
+        entry["key_handle"] = k.key_handle;
+        list.push_back(std::move(entry));
+      }
     }
   }
   return JsonResponse({{"success", true}, {"keys", list}});

@@ -40,10 +40,34 @@ bool ModuleStatus::HasCapability(const std::string& name) const {
 }
 
 const ModuleStatus* StakingStatus::SignerModule() const {
+  auto def = defaults.find("bls");
+  for (const ModuleStatus& m : modules) {
+    if (def != defaults.end() && m.id == def->second && m.loaded && m.enabled &&
+        m.HasCapability("bls_sign")) {
+      return &m;
+    }
+  }
   for (const ModuleStatus& m : modules) {
     if (m.loaded && m.enabled && m.HasCapability("bls_sign")) return &m;
   }
   return nullptr;
+}
+
+bool StakingStatus::SignerReady(std::string* why) const {
+  if (SignerModule() == nullptr) {
+    *why = modules.empty() ? "no module is loaded" + (reason.empty() ? "" : " (" + reason + ")")
+                           : "no loaded and enabled module offers bls_sign";
+    return false;
+  }
+  if (!ready) {
+    *why = "the signer is not ready" + (reason.empty() ? "" : ": " + reason);
+    return false;
+  }
+  if (!web3signer_url.empty() && !web3signer_connected) {
+    *why = "Web3Signer " + web3signer_url + " is not connected";
+    return false;
+  }
+  return true;
 }
 
 Result<Attestation> ParseAttestation(const Json& j) {

@@ -95,8 +95,13 @@ struct StakingStatus {
   bool web3signer_connected = false;
   Json raw;
 
-  // The seed's readiness rule: a module that is loaded, enabled and offers bls_sign.
+  // The module serving bls_sign: the daemon's default for "bls" when that one is loaded and
+  // enabled, else (older daemons) the first loaded and enabled module that offers bls_sign.
   const ModuleStatus* SignerModule() const;
+  // The seed's readiness rule (binary-attestation.md VerifySignerReady): a signer module, the
+  // daemon's own "ready", and, when the daemon uses a Web3Signer, "web3signer_connected".
+  // Fills `why` when not ready.
+  bool SignerReady(std::string* why) const;
 };
 
 // mode 0 generates, 1 imports key_material (raw bytes, or an EIP-2335 keystore with password).

@@ -244,11 +244,7 @@ Result<StakingStatus> CryftteeClient::WaitForSigner(std::chrono::milliseconds ti
     auto j = CallWith(once, "GET", "/v1/staking/status");
     status = j.ok() ? ParseStakingStatus(*j) : Result<StakingStatus>(j.status());
     if (status.ok()) {
-      if (status->SignerModule() != nullptr) return status;
-      why =
-          status->modules.empty()
-              ? "no module is loaded" + (status->reason.empty() ? "" : " (" + status->reason + ")")
-              : "no loaded and enabled module offers bls_sign";
+      if (status->SignerReady(&why)) return status;
     } else {
       why = status.status().ToString();
       // A 4xx, a bad TLS setup or a malformed answer will not get better by waiting.
@@ -263,7 +259,7 @@ Result<StakingStatus> CryftteeClient::WaitForSigner(std::chrono::milliseconds ti
   }
   return Status::Error(
       StatusCategory::kUnavailable, "signer_not_ready",
-      "no signer module with bls_sign after " + std::to_string(timeout.count()) + " ms: " + why);
+      "the signer was not ready after " + std::to_string(timeout.count()) + " ms: " + why);
 }
 
 }  // namespace cryfttee::client

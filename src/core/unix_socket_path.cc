@@ -32,8 +32,8 @@ Status PrepareUnixSocketPath(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return Status::Ok();
   if (!S_ISSOCK(st.st_mode)) {
-    return Status::FailedPrecondition(
-        "socket_path_occupied", path + " exists and is not a socket; refusing to replace it");
+    return Status::FailedPrecondition("socket_path_occupied",
+                                      path + " exists and is not a socket; refusing to replace it");
   }
   if (UnixSocketIsLive(path)) {
     return Status::FailedPrecondition(

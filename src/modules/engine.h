@@ -93,8 +93,8 @@ class LoadedModule {
   virtual const std::string& id() const = 0;
   // Calls export `name(ptr, len) -> i64 (ptr << 32 | len)` with `request` copied into guest memory
   // through cryfttee_alloc, and returns the bytes the guest points at (capped by max_output_bytes).
-  // Codes: "request_too_large" (kTooLarge, above max_request_bytes), "module_trap", "module_out_of_fuel", "module_timeout", "module_bad_output",
-  // "no_such_export".
+  // Codes: "request_too_large" (kTooLarge, above max_request_bytes), "module_trap",
+  // "module_out_of_fuel", "module_timeout", "module_bad_output", "no_such_export".
   virtual Result<std::string> CallJson(std::string_view name, std::string_view request,
                                        void* call_data = nullptr) = 0;
   virtual ModuleHealth health() const = 0;

@@ -587,6 +587,15 @@ class Slot {
                             wi::Trap::Ptr* out_trap) -> wabt::Result {
           Status status;
           std::vector<uint64_t> out;
+          // The wall-time cap bounds the guest's own running time. A host function that waits
+          // (the "http" grant waits on a remote signer) bounds its wait itself, so the time spent
+          // inside it moves the deadline instead of counting against the guest.
+          const auto host_started = Clock::now();
+          struct ExtendDeadline {
+            CallState& call;
+            Clock::time_point started;
+            ~ExtendDeadline() { call.deadline += Clock::now() - started; }
+          } extend{call_, host_started};
           try {
             status = host.fn(Raw(), call_.call_data, ToU64(type, params), &out);
             if (status.ok() && out.size() != type.results.size()) {

@@ -1,6 +1,6 @@
 // What the signer reports about each RPC it answered, and the counters it keeps from those
 // reports. CallObserver is the seam for everything that watches the signer from outside
-// (the daemon's connection tracker today; metrics and audit can subscribe the same way): the
+// (the daemon's connection tracker and its metrics; an audit log can subscribe the same way): the
 // service calls it once per RPC, after the answer is decided, on the thread that decided it.
 //
 // Threading: CallCounters is thread-safe. An observer must be too (it is called from gRPC's
@@ -18,10 +18,11 @@
 namespace cryfttee::rpcsigner {
 
 struct CallRecord {
-  std::string method;  // "PublicKey" | "Sign" | "SignProofOfPossession" (gRPC method name)
-  Status status;       // OK, or the failure with its stable code
+  std::string method;       // "PublicKey" | "Sign" | "SignProofOfPossession" (gRPC method name)
+  Status status;            // OK, or the failure with its stable code
   int64_t duration_us = 0;  // from the RPC's arrival to its answer
   size_t message_bytes = 0;
+  std::string module_id;  // the module that signed (a successful Sign*), else empty
 };
 
 using CallObserver = std::function<void(const CallRecord&)>;

@@ -12,8 +12,8 @@ namespace {
 constexpr std::string_view kUnixScheme = "unix://";
 
 Status Bad(std::string_view text, const std::string& why) {
-  return Status::InvalidArgument("invalid_rpcsigner_addr", "invalid --rpcsigner-addr \"" +
-                                                               std::string(text) + "\": " + why);
+  return Status::InvalidArgument("invalid_rpcsigner_addr",
+                                 "invalid --rpcsigner-addr \"" + std::string(text) + "\": " + why);
 }
 
 }  // namespace

@@ -19,10 +19,10 @@ Result<keys::KeyInfo> ResolveServedKey(const keys::KeyVault& vault, std::string_
                                                    "\": the key vault holds no such key");
     }
     if (key->type != keys::KeyType::kBls) {
-      return Status::InvalidArgument("wrong_key_type", "--rpcsigner-key \"" + std::string(handle) +
-                                                           "\" is a " +
-                                                           std::string(keys::KeyTypeName(key->type)) +
-                                                           " key; the signer serves BLS keys");
+      return Status::InvalidArgument("wrong_key_type",
+                                     "--rpcsigner-key \"" + std::string(handle) + "\" is a " +
+                                         std::string(keys::KeyTypeName(key->type)) +
+                                         " key; the signer serves BLS keys");
     }
     return key;
   }
@@ -39,7 +39,8 @@ Result<keys::KeyInfo> ResolveServedKey(const keys::KeyVault& vault, std::string_
 SignerBackend::SignerBackend(const runtime::ModuleRegistry* registry, keys::KeyInfo key)
     : registry_(registry), key_(std::move(key)) {}
 
-Result<Bytes> SignerBackend::Sign(ByteSpan message, keys::BlsDst dst) const {
+Result<Bytes> SignerBackend::Sign(ByteSpan message, keys::BlsDst dst,
+                                  std::string* module_id) const {
   if (message.size() > kMaxMessageBytes) {
     return Status::Error(StatusCategory::kTooLarge, "message_too_large",
                          "message of " + std::to_string(message.size()) +
@@ -57,6 +58,7 @@ Result<Bytes> SignerBackend::Sign(ByteSpan message, keys::BlsDst dst) const {
   };
   CRYFTTEE_ASSIGN_OR_RETURN(runtime::ModuleAnswer answer,
                             runtime::CallModule(registry_, "bls_sign", "", request));
+  if (module_id) *module_id = answer.module_id;
   if (!answer.body.value("success", false)) {
     return runtime::ModuleAnswerStatus(answer.module_id, answer.body);
   }

@@ -38,7 +38,8 @@ class SignerBackend {
   // 48-byte compressed G1.
   const Bytes& public_key() const { return key_.public_key; }
   // 96-byte compressed G2 signature of `message` under the SIG or the POP ciphersuite.
-  Result<Bytes> Sign(ByteSpan message, keys::BlsDst dst) const;
+  // `module_id`, when given, receives the id of the module that answered (also on its failure).
+  Result<Bytes> Sign(ByteSpan message, keys::BlsDst dst, std::string* module_id = nullptr) const;
 
  private:
   const runtime::ModuleRegistry* registry_;

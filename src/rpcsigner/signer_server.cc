@@ -50,7 +50,8 @@ Status BadTls(const std::string& why) {
 Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
   if (o.tls_cert.empty()) return grpc::InsecureServerCredentials();
   auto cert = ReadFileCapped(o.tls_cert, kMaxPemBytes);
-  if (!cert.ok()) return BadTls("--rpcsigner-tls-cert " + o.tls_cert + ": " + cert.status().message());
+  if (!cert.ok())
+    return BadTls("--rpcsigner-tls-cert " + o.tls_cert + ": " + cert.status().message());
   auto key = ReadFileCapped(o.tls_key, kMaxPemBytes);
   if (!key.ok()) return BadTls("--rpcsigner-tls-key " + o.tls_key + ": " + key.status().message());
   grpc::SslServerCredentialsOptions ssl;
@@ -65,7 +66,8 @@ Result<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions
     ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   auto creds = grpc::SslServerCredentials(ssl);
-  for (auto& pair : ssl.pem_key_cert_pairs) SecureWipe(pair.private_key.data(), pair.private_key.size());
+  for (auto& pair : ssl.pem_key_cert_pairs)
+    SecureWipe(pair.private_key.data(), pair.private_key.size());
   return creds;
 }
 
@@ -106,7 +108,8 @@ Result<ListenAddress> ValidateServerOptions(const ServerOptions& o) {
   CRYFTTEE_ASSIGN_OR_RETURN(ListenAddress address, ParseListenAddress(o.addr));
   bool tls = !o.tls_cert.empty() || !o.tls_key.empty();
   if (tls && (o.tls_cert.empty() || o.tls_key.empty())) {
-    return BadTls("TLS for the gRPC signer needs both --rpcsigner-tls-cert and --rpcsigner-tls-key");
+    return BadTls(
+        "TLS for the gRPC signer needs both --rpcsigner-tls-cert and --rpcsigner-tls-key");
   }
   if (!o.tls_client_ca.empty() && !tls) {
     return BadTls("--rpcsigner-tls-client-ca needs --rpcsigner-tls-cert and --rpcsigner-tls-key");

@@ -26,7 +26,7 @@ grpc::ServerUnaryReactor* SignerService::PublicKey(grpc::CallbackServerContext* 
   response->set_public_key(pk.data(), pk.size());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
-  if (observer_) observer_({"PublicKey", Status::Ok(), MicrosSince(start), 0});
+  if (observer_) observer_({"PublicKey", Status::Ok(), MicrosSince(start), 0, ""});
   return reactor;
 }
 
@@ -49,19 +49,24 @@ grpc::ServerUnaryReactor* SignerService::SignWith(grpc::CallbackServerContext* c
                                                   std::string* signature, keys::BlsDst dst) {
   Clock::time_point start = Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto finish = [this, reactor, method, start, size = message->size()](const Status& status) {
+  auto finish = [this, reactor, method, start, size = message->size()](const Status& status,
+                                                                       std::string module_id) {
+    // Measured before Finish: after it the RPC's message and the reactor may be gone.
+    CallRecord record{method, status, MicrosSince(start), size, std::move(module_id)};
     reactor->Finish(ToGrpcStatus(status));
-    if (observer_) observer_({method, status, MicrosSince(start), size});
+    if (observer_) observer_(record);
   };
   bool queued = pool_->TrySubmit([this, message, signature, dst, finish] {
-    Result<Bytes> sig = backend_->Sign(AsBytes(*message), dst);
+    std::string module_id;
+    Result<Bytes> sig = backend_->Sign(AsBytes(*message), dst, &module_id);
     if (sig.ok()) signature->assign(sig->begin(), sig->end());
-    finish(sig.status());
+    finish(sig.status(), sig.ok() ? module_id : std::string());
   });
   if (!queued) {
     // kTooLarge is the category of "over a bound": RESOURCE_EXHAUSTED on this door.
     finish(Status::Error(StatusCategory::kTooLarge, "signer_busy",
-                         "too many signing requests are waiting; retry shortly"));
+                         "too many signing requests are waiting; retry shortly"),
+           "");
   }
   return reactor;
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 namespace cryfttee::runtime {
 namespace {
 
@@ -10,6 +12,32 @@ bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefi
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A module may say what kind of failure it reports ("error_kind", a StatusCategory name); its
+// code is then kept and the category follows the kind.
+std::optional<StatusCategory> CategoryForKind(const std::string& kind) {
+  if (kind == "invalid_argument") return StatusCategory::kInvalidArgument;
+  if (kind == "not_found") return StatusCategory::kNotFound;
+  if (kind == "failed_precondition") return StatusCategory::kFailedPrecondition;
+  if (kind == "permission_denied") return StatusCategory::kPermissionDenied;
+  if (kind == "unavailable") return StatusCategory::kUnavailable;
+  if (kind == "upstream") return StatusCategory::kUpstream;
+  if (kind == "internal") return StatusCategory::kInternal;
+  return std::nullopt;
+}
+
+// The host's transport codes (net/http_client.h), relayed unchanged by a module.
+std::optional<StatusCategory> CategoryForHostCode(const std::string& code) {
+  if (code == "http_timeout" || code == "http_connect_failed" || code == "http_connection_reset" ||
+      code == "http_tls_failed" || code == "http_stopped" || code == "web3signer_not_configured") {
+    return StatusCategory::kUnavailable;
+  }
+  if (code == "http_response_too_large" || code == "http_bad_response") {
+    return StatusCategory::kUpstream;
+  }
+  if (code == "http_origin_not_allowed") return StatusCategory::kPermissionDenied;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -21,6 +49,9 @@ Status ModuleAnswerStatus(const std::string& module_id, const nlohmann::json& an
   };
   std::string code = text("error", "module_error");
   std::string message = text("message", code);
+  std::optional<StatusCategory> explicit_category = CategoryForKind(text("error_kind", ""));
+  if (!explicit_category) explicit_category = CategoryForHostCode(code);
+  if (explicit_category) return Status::Error(*explicit_category, code, message);
   if (EndsWith(code, "_not_found")) return Status::NotFound(code, message);
   if (StartsWith(code, "invalid_") || StartsWith(code, "missing_") ||
       StartsWith(code, "unsupported_") || StartsWith(code, "wrong_") ||

@@ -35,7 +35,12 @@ struct ModuleAnswer {
 Result<ModuleAnswer> CallModule(const ModuleRegistry* registry, const std::string& capability,
                                 const std::string& module_id, const nlohmann::json& request);
 
-// The status of a failed answer {"success": false, "error": "<code>", "message"?}:
+// The status of a failed answer {"success": false, "error": "<code>", "message"?,
+// "error_kind"?}:
+//   error_kind names a category (invalid_argument, not_found, failed_precondition,
+//   permission_denied, unavailable, upstream, internal) -> that category, the module's code
+//   a relayed host transport code (http_timeout, http_connect_failed, ... net/http_client.h)
+//                                                  -> kUnavailable / kUpstream / kPermissionDenied
 //   *_not_found                                                 -> kNotFound, the module's code
 //   invalid_*, missing_*, unsupported_*, wrong_*, keystore_*     -> kInvalidArgument, its code
 //   anything else                                               -> kUpstream "module_error",

@@ -193,6 +193,7 @@ Result<std::shared_ptr<const Snapshot>> BuildSnapshot(const RegistryConfig& conf
     }
     records.push_back(std::move(r));
   }
+  for (const auto& [kind, id] : config.default_overrides) defaults[kind] = id;
   return std::shared_ptr<const Snapshot>(
       std::make_shared<Snapshot>(generation, FormatSha256(Sha256(AsBytes(manifest_text))),
                                  std::move(records), std::move(defaults)));

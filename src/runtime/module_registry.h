@@ -96,6 +96,9 @@ struct RegistryConfig {
   // subset they import, declared in module.json and allowed to their publisher. The daemon adds
   // the key-vault and HTTP functions to the base set.
   std::function<std::vector<modules::HostFunction>()> host_functions = modules::BaseHostFunctions;
+  // The operator's default module per kind ("bls" -> "web3signer_v1"): wins over the
+  // manifest's defaultFor (--default-bls-module, or web3signer_v1 when a Web3Signer URL is set).
+  std::map<std::string, std::string> default_overrides;
 };
 
 // A module resolved for one call; holds the snapshot so the module outlives a reload.

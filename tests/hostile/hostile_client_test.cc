@@ -200,6 +200,14 @@ TEST_F(Hostile, IdleFloodOnTheApiSocketCannotLockTheNodeOut) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ExpectNodeStillServed("400 idle connections on the API socket");
+  // And while the flood goes on: a full listener evicts the connections idle longest, never the
+  // node's, which has just arrived.
+  std::vector<RawConnection> more;
+  std::thread flooder([&] {
+    for (int i = 0; i < 300; ++i) more.push_back(RawConnection::Unix(daemon_->socket_path()));
+  });
+  ExpectNodeStillServed("a flood in progress");
+  flooder.join();
 }
 
 TEST_F(Hostile, KioskFloodHasItsOwnBudget) {

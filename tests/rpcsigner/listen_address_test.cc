@@ -47,9 +47,9 @@ TEST(ListenAddress, TcpHosts) {
 }
 
 TEST(ListenAddress, RefusalsNameTheFlag) {
-  for (const char* text : {"", "unix://", "unix://relative.sock", "7741", ":7741", "127.0.0.1:",
-                           "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:77x", "::1:7741",
-                           "[::1:7741", "[]:7741"}) {
+  for (const char* text :
+       {"", "unix://", "unix://relative.sock", "7741", ":7741", "127.0.0.1:", "127.0.0.1:65536",
+        "127.0.0.1:-1", "127.0.0.1:77x", "::1:7741", "[::1:7741", "[]:7741"}) {
     auto a = ParseListenAddress(text);
     ASSERT_FALSE(a.ok()) << text;
     EXPECT_EQ(a.status().code(), "invalid_rpcsigner_addr") << text;

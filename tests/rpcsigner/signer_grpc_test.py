@@ -264,51 +264,43 @@ class SignerGrpcTest(unittest.TestCase):
                 call(b"", timeout=5)
             self.assertEqual(err.exception.code(), grpc.StatusCode.UNIMPLEMENTED, method)
         channel.close()
-        # A message that is not a SignRequest (field 1 with a varint, not bytes): a clean error.
-        call = grpc.insecure_channel("unix://" + sock).unary_unary("/signer.Signer/Sign")
+        # Bytes that do not parse as a SignRequest (a truncated tag after field 1): a clean
+        # error. gRPC C++'s callback API answers a request it cannot deserialize with
+        # UNIMPLEMENTED (grpcpp/impl/codegen/server_callback_handlers.h, "if deserialization ...
+        # failed"); the sync API would say INTERNAL. Either way no signature, no crash.
+        bad = grpc.insecure_channel("unix://" + sock)
+        call = bad.unary_unary("/signer.Signer/Sign")
         with self.assertRaises(grpc.RpcError) as err:
             call(b"\x08\x01\xff", timeout=5)
-        self.assertIn(err.exception.code(),
-                      (grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT))
+        self.assertIn(err.exception.code(), (grpc.StatusCode.UNIMPLEMENTED,
+                                             grpc.StatusCode.INTERNAL,
+                                             grpc.StatusCode.INVALID_ARGUMENT))
+        bad.close()
         # Malformed HTTP/2: the client preface, then a SETTINGS frame whose length is not a
-        # multiple of 6. The server must answer GOAWAY (FRAME_SIZE_ERROR or PROTOCOL_ERROR) or
-        # close the connection, and keep serving everyone else.
+        # multiple of 6 (a FRAME_SIZE_ERROR); random frames; HTTP/1.1. The server must close
+        # each connection promptly (gRPC 1.51 sends its own SETTINGS, then drops the transport,
+        # with or without a GOAWAY) and keep serving everyone else. A server that kept the
+        # connection open would hit the 5-second timeout below and fail the test.
         preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
         bad_settings = b"\x00\x00\x05\x04\x00\x00\x00\x00\x00" + b"\x00" * 5
-        hostile = [(preface + bad_settings, True), (preface + os.urandom(64), False),
-                   (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", False)]
-        for payload, expect_goaway in hostile:
+        hostile = [preface + bad_settings, preface + os.urandom(64),
+                   b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"]
+        for payload in hostile:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.settimeout(5)
             s.connect(sock)
             s.sendall(payload)
-            received = b""
             try:
-                while True:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    received += chunk
+                while s.recv(4096):
+                    pass
             except socket.timeout:
                 self.fail("the server kept a malformed connection open: %r" % payload[:40])
             except ConnectionResetError:
                 pass
             s.close()
-            if expect_goaway:
-                self.assertTrue(self.has_goaway(received), received[:80])
         # Still serving.
         self.assertEqual(stub.PublicKey(signer_pb2.PublicKeyRequest(), timeout=5).public_key,
                          self.signer1_pk)
-
-    @staticmethod
-    def has_goaway(data):
-        i = 0
-        while i + 9 <= len(data):
-            length = int.from_bytes(data[i:i + 3], "big")
-            if data[i + 3] == 0x7:
-                return True
-            i += 9 + length
-        return False
 
     def check_reports(self, d, endpoint):
         status, body = d.request("GET", "/v1/staking/status")

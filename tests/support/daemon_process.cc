@@ -62,6 +62,8 @@ bool DaemonProcess::Spawn() {
                                    data_dir_,
                                    "--kiosk-addr",
                                    "off",
+                                   "--metrics-addr",
+                                   "",
                                    "--log-level",
                                    "info",
                                    "--shutdown-grace-seconds",

@@ -301,6 +301,7 @@ describe('kiosk', () => {
       const row = page.locator(`#all-keys tr[data-key-handle="${k.key_handle}"]`);
       assert.equal(await row.locator('td[data-label="Public key"] code').first().getAttribute('title'), k.public_key);
       assert.equal((await row.locator('td[data-label="Signatures"]').textContent()).trim(), String(k.sign_count));
+      assert.equal((await row.locator('td[data-label="Backend"]').textContent()).trim(), k.backend);
     }
 
     // Status panels: every loaded module's panel, item by item.

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/log.h"
+#include "net/origin.h"
 
 namespace cryfttee::app {
 namespace {
@@ -40,9 +41,20 @@ const std::vector<Setting>& Settings() {
       {"tls_client_ca", &Config::tls_client_ca, "require client certificates from this CA (https)"},
       {"kiosk_addr", &Config::kiosk_addr, "kiosk UI listen address, or \"off\""},
       {"kiosk_hosts", &Config::kiosk_hosts, "extra Host names the kiosk accepts, comma-separated"},
+      {"metrics_addr", &Config::metrics_addr,
+       "Prometheus /metrics listen address (keep it on loopback), or \"\" for none"},
       {"data_dir", &Config::data_dir, "sealed key storage directory"},
       {"seal_password_file", &Config::seal_password_file, "file holding the key-sealing secret"},
-      {"web3signer_url", &Config::web3signer_url, "Web3Signer base URL"},
+      {"web3signer_url", &Config::web3signer_url,
+       "Web3Signer base URL (http:// or https://); its origin is the only one modules may reach"},
+      {"web3signer_ca_file", &Config::web3signer_ca_file,
+       "PEM CA bundle that signs an https Web3Signer's certificate (default: system store)"},
+      {"web3signer_vault_copy", &Config::web3signer_vault_copy,
+       "on | off: keep a sealed copy of each BLS key imported into Web3Signer (raw signing)"},
+      {"web3signer_timeout_ms", &Config::web3signer_timeout_ms,
+       "how long a forwarded Web3Signer sign may take in all (1000-30000)"},
+      {"default_bls_module", &Config::default_bls_module,
+       "module that serves bls_* by default (default: web3signer_v1 with a Web3Signer URL)"},
       {"rpcsigner_addr", &Config::rpcsigner_addr,
        "gRPC signer (AvalancheGo remote signer) address: unix:///path or HOST:PORT; off by "
        "default"},
@@ -263,6 +275,9 @@ Status ValidateConfig(Config* c) {
       return BadValue(*c, "tls_client_ca", c->tls_client_ca, "file is not readable");
     }
   }
+  if (!c->metrics_addr.empty() && !IsAddress(c->metrics_addr)) {
+    return BadValue(*c, "metrics_addr", c->metrics_addr, "must be host:port or empty");
+  }
   if (c->kiosk_addr != "off" && !IsAddress(c->kiosk_addr)) {
     return BadValue(*c, "kiosk_addr", c->kiosk_addr, "must be host:port or \"off\"");
   }
@@ -270,9 +285,38 @@ Status ValidateConfig(Config* c) {
   if (!c->seal_password_file.empty() && !IsReadableFile(c->seal_password_file)) {
     return BadValue(*c, "seal_password_file", c->seal_password_file, "file is not readable");
   }
-  if (!c->web3signer_url.empty() && c->web3signer_url.rfind("http://", 0) != 0 &&
-      c->web3signer_url.rfind("https://", 0) != 0) {
-    return BadValue(*c, "web3signer_url", c->web3signer_url, "must start with http:// or https://");
+  if (!c->web3signer_url.empty()) {
+    auto origin = net::ParseOrigin(c->web3signer_url);
+    if (!origin.ok()) {
+      return BadValue(*c, "web3signer_url", c->web3signer_url, origin.status().message());
+    }
+    if (!c->web3signer_ca_file.empty() && !origin->tls()) {
+      return BadValue(*c, "web3signer_ca_file", c->web3signer_ca_file,
+                      "a CA file needs an https:// web3signer_url");
+    }
+  } else if (!c->web3signer_ca_file.empty()) {
+    return BadValue(*c, "web3signer_ca_file", c->web3signer_ca_file,
+                    "set web3signer_url (https://) too");
+  }
+  if (!c->web3signer_ca_file.empty() && !IsReadableFile(c->web3signer_ca_file)) {
+    return BadValue(*c, "web3signer_ca_file", c->web3signer_ca_file, "file is not readable");
+  }
+  if (c->web3signer_vault_copy != "on" && c->web3signer_vault_copy != "off") {
+    return BadValue(*c, "web3signer_vault_copy", c->web3signer_vault_copy, "must be on or off");
+  }
+  if (c->web3signer_timeout_ms < 1000 || c->web3signer_timeout_ms > 30'000) {
+    return BadValue(*c, "web3signer_timeout_ms", std::to_string(c->web3signer_timeout_ms),
+                    "must be between 1000 and 30000");
+  }
+  if (!c->default_bls_module.empty() &&
+      (c->default_bls_module.size() > 64 ||
+       c->default_bls_module.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+           std::string::npos)) {
+    return BadValue(*c, "default_bls_module", c->default_bls_module,
+                    "must be a module id (lower-case letters, digits, '_' and '-')");
+  }
+  if (c->default_bls_module.empty() && !c->web3signer_url.empty()) {
+    c->default_bls_module = "web3signer_v1";
   }
   if (!ParseLogFormat(c->log_format).ok()) {
     return BadValue(*c, "log_format", c->log_format, "must be human or json");

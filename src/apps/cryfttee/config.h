@@ -24,13 +24,17 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
-  std::string kiosk_addr = "127.0.0.1:323";  // "off" disables the kiosk
-  std::string kiosk_hosts;                   // extra allowed Host names, comma-separated
+  std::string kiosk_addr = "127.0.0.1:323";     // "off" disables the kiosk
+  std::string kiosk_hosts;                      // extra allowed Host names, comma-separated
+  std::string metrics_addr = "127.0.0.1:9323";  // "" disables the Prometheus listener
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
   std::string web3signer_url;
-  std::string rpcsigner_addr;  // "" or "off": no gRPC signer (docs/rpcsigner.md)
-  std::string rpcsigner_key;   // key handle; "" = the vault's oldest BLS key
+  std::string web3signer_ca_file;            // PEM CA bundle for an https Web3Signer
+  std::string web3signer_vault_copy = "on";  // keep a sealed copy of imported keys: on | off
+  std::string default_bls_module;  // empty: web3signer_v1 when a URL is set, else the manifest's
+  std::string rpcsigner_addr;      // "" or "off": no gRPC signer (docs/rpcsigner.md)
+  std::string rpcsigner_key;       // key handle; "" = the vault's oldest BLS key
   std::string rpcsigner_tls_cert;
   std::string rpcsigner_tls_key;
   std::string rpcsigner_tls_client_ca;
@@ -40,7 +44,8 @@ struct Config {
   int64_t max_body_bytes = 1 << 20;
   int64_t read_timeout_ms = 10'000;
   int64_t shutdown_grace_seconds = 10;
-  int64_t worker_threads = 0;  // 0 = one per core
+  int64_t worker_threads = 0;              // 0 = one per core
+  int64_t web3signer_timeout_ms = 10'000;  // a forwarded sign, in all (never retried)
 
   // setting name -> "default" | "config file PATH" | "env CRYFTTEE_X" | "flag --x"
   std::map<std::string, std::string> sources;

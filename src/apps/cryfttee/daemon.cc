@@ -1,12 +1,15 @@
 #include "apps/cryfttee/daemon.h"
 
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <thread>
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
+#include "api/health_handlers.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
 #include "api/module_handlers.h"
@@ -15,16 +18,22 @@
 #include "api/runtime_handlers.h"
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
+#include "api/web3signer_handlers.h"
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
 #include "modules/host_functions_base.h"
+#include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
+#include "net/http_client.h"
+#include "ops/metrics.h"
+#include "rpcsigner/signer_server.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
-#include "rpcsigner/signer_server.h"
+#include "runtime/signer_backends.h"
+#include "runtime/web3signer_monitor.h"
 
 namespace cryfttee::app {
 namespace {
@@ -75,14 +84,88 @@ rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
   return o;
 }
 
-// gRPC calls count in the same connection view as API requests; failures are errors there too.
-rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker) {
-  return [tracker](const rpcsigner::CallRecord& record) {
+// gRPC calls count in the same connection view as API requests (failures are errors there too)
+// and feed the same signing metrics as POST /v1/staking/bls/sign: the latency of each signature
+// under the module that produced it, and Web3Signer's malformed-request counter for a refused one.
+rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker,
+                                          ops::Metrics* metrics) {
+  return [tracker, metrics](const rpcsigner::CallRecord& record) {
     int64_t now = NowUnixMillis();
     tracker->RecordRequest(now);
     if (!record.status.ok()) {
       tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
     }
+    if (record.method == "PublicKey") return;
+    if (record.status.ok()) {
+      metrics->ObserveSigning("bls", record.module_id,
+                              static_cast<double>(record.duration_us) / 1e6);
+    } else if (record.status.category() == StatusCategory::kInvalidArgument) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+  };
+}
+
+// Times every API request and feeds the metrics: requests by route pattern and status, and for
+// the two signing routes the latency of each signature produced (the module that produced it is
+// in the answer) or, for a refused BLS request, Web3Signer's malformed counter.
+api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metrics) {
+  return [router, metrics](const api::HttpRequest& req, const api::Handler& next) {
+    auto start = std::chrono::steady_clock::now();
+    api::HttpResponse resp = next(req);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string route = router->PatternOf(req.path);
+    metrics->ObserveRequest(route, resp.status);
+    const char* key_type = route == "/v1/staking/bls/sign"   ? "bls"
+                           : route == "/v1/staking/tls/sign" ? "tls"
+                                                             : nullptr;
+    if (key_type && resp.status == 200) {
+      auto body = api::Json::parse(resp.body, nullptr, false);
+      std::string module = body.is_object() ? body.value("module_id", "unknown") : "unknown";
+      metrics->ObserveSigning(key_type, module, seconds);
+    } else if (key_type && std::string(key_type) == "bls" && resp.status == 400) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+    return resp;
+  };
+}
+
+// Gauges read at scrape time: keys by type, modules loaded, the node's heartbeat age.
+ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::ModuleRegistry* registry,
+                           runtime::ConnectionTracker* tracker) {
+  return [vault, registry, tracker] {
+    std::vector<ops::LiveValue> out;
+    std::map<std::string, int> by_type = {{"bls", 0}, {"tls", 0}};
+    for (const auto& key : vault->List()) by_type[std::string(keys::KeyTypeName(key.type))]++;
+    int total = 0;
+    for (const auto& [type, n] : by_type) {
+      out.push_back({"cryfttee_keys_loaded",
+                     "Keys in the vault by type",
+                     {{"key_type", type}},
+                     static_cast<double>(n)});
+      total += n;
+    }
+    out.push_back({"signing_signers_loaded_count",
+                   "Keys available for signing (Web3Signer's name)",
+                   {},
+                   static_cast<double>(total)});
+    int loaded = 0;
+    auto snapshot = registry->Current();
+    if (snapshot) {
+      for (const auto& record : snapshot->modules()) loaded += record.loaded.ok ? 1 : 0;
+    }
+    out.push_back(
+        {"cryfttee_modules_loaded", "WASM modules loaded", {}, static_cast<double>(loaded)});
+    auto conn = tracker->Snapshot(NowUnixMillis());
+    // -1 until the node's first heartbeat: "never" must not read as "just now".
+    double age = conn.last_heartbeat_ms == 0
+                     ? -1
+                     : static_cast<double>(NowUnixMillis() - conn.last_heartbeat_ms) / 1000.0;
+    out.push_back({"cryfttee_heartbeat_age_seconds",
+                   "Seconds since the node's last heartbeat (-1 = none yet)",
+                   {},
+                   age});
+    return out;
   };
 }
 
@@ -141,13 +224,44 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     served_key = std::move(*key);
   }
 
+  // The one outbound client: Web3Signer's origin, used by the "http" host function, the
+  // readiness monitor and the Web3Signer face.
+  std::shared_ptr<net::HttpClient> web3signer_client;
+  std::shared_ptr<runtime::Web3SignerMonitor> web3signer;
+  if (!config.web3signer_url.empty()) {
+    net::HttpClientOptions client_options;
+    client_options.url = config.web3signer_url;
+    client_options.ca_file = config.web3signer_ca_file;
+    client_options.total_timeout = std::chrono::milliseconds(config.web3signer_timeout_ms);
+    // Web3Signer's answers are small; a key list of ~5,000 keys fits.
+    client_options.max_response_bytes = 512 * 1024;
+    auto client = net::HttpClient::Create(client_options);
+    if (!client.ok()) {
+      spdlog::critical("web3signer_url / web3signer_ca_file: {}", client.status().message());
+      return 1;
+    }
+    web3signer_client = std::move(client).value();
+    web3signer = std::make_shared<runtime::Web3SignerMonitor>(
+        web3signer_client, runtime::Web3SignerMonitor::Options{});
+    spdlog::info("Web3Signer: {} (only this origin is reachable; sealed vault copies {})",
+                 web3signer_client->origin().ToString(), config.web3signer_vault_copy);
+  }
+
   runtime::RegistryConfig registry_config;
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
-  registry_config.host_functions = [vault] {
+  if (!config.default_bls_module.empty()) {
+    registry_config.default_overrides["bls"] = config.default_bls_module;
+  }
+  modules::HttpHostOptions http_options;
+  http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
+  registry_config.host_functions = [vault, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
     for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, vault, http_options)) {
+      all.push_back(std::move(f));
+    }
     return all;
   };
   runtime::ModuleRegistry registry(registry_config);
@@ -171,25 +285,55 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  if (!config.default_bls_module.empty() && !registry.Current()->Find(config.default_bls_module)) {
+    spdlog::error("default_bls_module \"{}\" ({}) is not in the manifest: BLS requests will fail",
+                  config.default_bls_module, config.sources.at("default_bls_module"));
+  }
+  if (web3signer) web3signer->Start();
+  runtime::SignerBackends backends(&registry, vault, web3signer);
+
   api::ApiContext ctx;
   ctx.registry = &registry;
-  ctx.vault = vault;
+  ctx.backends = &backends;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
-  ctx.web3signer_url = config.web3signer_url;
+
+  ops::Metrics metrics(CRYFTTEE_VERSION);
+  metrics.SetLiveSource(LiveGauges(vault, &registry, &tracker));
 
   api::Router api_router;
+  api::AddHealthRoutes(api_router, ctx);
   api::AddRuntimeRoutes(api_router, ctx);
   api::AddStatusRoutes(api_router, ctx);
   api::AddStakingRoutes(api_router, ctx);
   api::AddPanelRoutes(api_router, ctx);
   api::AddModuleRoutes(api_router, ctx);
+  api::AddWeb3SignerRoutes(api_router, ctx,
+                           std::chrono::milliseconds(config.web3signer_timeout_ms));
+  api_router.SetMiddleware(MetricsMiddleware(&api_router, &metrics));
+
+  std::unique_ptr<ops::MetricsServer> metrics_server;
+  if (!config.metrics_addr.empty()) {
+    std::string error;
+    metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
+    if (!metrics_server) {
+      spdlog::critical("{}", error);
+      return 1;
+    }
+    spdlog::info("metrics listening: http://{}{}/metrics",
+                 config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                 metrics_server->port());
+  }
 
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   options.threads = static_cast<int>(config.worker_threads);
+  // A request waiting on Web3Signer when the grace period ends is abandoned, not waited for.
+  options.on_grace_expired = [web3signer_client] {
+    if (web3signer_client) web3signer_client->Stop();
+  };
   api::HttpServer server(options);
 
   api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
@@ -261,8 +405,9 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   std::unique_ptr<rpcsigner::SignerServer> rpc;
   if (served_key) {
     auto started = rpcsigner::SignerServer::Start(
-        RpcSignerOptions(config), std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
-        RpcSignerObserver(&tracker));
+        RpcSignerOptions(config),
+        std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
+        RpcSignerObserver(&tracker, &metrics));
     if (!started.ok()) {
       spdlog::critical("gRPC signer: {}", started.status().message());
       return 1;
@@ -278,6 +423,8 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   if (rpc) {
     rpc->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   }
+  if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
+  if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");
   return 0;
 }

@@ -31,9 +31,10 @@ struct CtlContext {
 
 void RegisterRuntimeCommands(CLI::App& app,
                              CtlContext& ctx);  // status, attestation, heartbeat, connection
-void RegisterBlsCommands(CLI::App& app, CtlContext& ctx);     // bls ...
-void RegisterModuleCommands(CLI::App& app, CtlContext& ctx);  // module keygen|sign|verify
-void RegisterKeyCommands(CLI::App& app, CtlContext& ctx);     // keys ..., sign bls|tls, panels
-void RegisterNodeCommands(CLI::App& app, CtlContext& ctx);    // launch, init-node
+void RegisterBlsCommands(CLI::App& app, CtlContext& ctx);        // bls ...
+void RegisterModuleCommands(CLI::App& app, CtlContext& ctx);     // module keygen|sign|verify
+void RegisterKeyCommands(CLI::App& app, CtlContext& ctx);        // keys ..., sign bls|tls, panels
+void RegisterNodeCommands(CLI::App& app, CtlContext& ctx);       // launch, init-node
+void RegisterThresholdCommands(CLI::App& app, CtlContext& ctx);  // threshold deal|verify-share|...
 
 }  // namespace cryfttee::ctl

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   RegisterModuleCommands(app, ctx);
   RegisterKeyCommands(app, ctx);
   RegisterNodeCommands(app, ctx);
+  RegisterThresholdCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

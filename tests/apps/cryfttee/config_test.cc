@@ -104,6 +104,17 @@ TEST(ConfigValidation, EveryErrorNamesTheSettingAndItsSource) {
       {{"--data-dir", ""}, {}, "data_dir"},
       {{"--seal-password-file", "/nonexistent"}, {}, "seal_password_file"},
       {{"--web3signer-url", "ftp://x"}, {}, "web3signer_url"},
+      {{}, {{"CRYFTTEE_WEB3SIGNER_URL", "http://u@h:1"}}, "(from env CRYFTTEE_WEB3SIGNER_URL)"},
+      {{"--web3signer-url", "http://h:1", "--web3signer-ca-file", "/etc/hostname"},
+       {},
+       "web3signer_ca_file"},
+      {{"--web3signer-ca-file", "/etc/hostname"}, {}, "web3signer_ca_file"},
+      {{"--web3signer-url", "https://h:1", "--web3signer-ca-file", "/nonexistent"},
+       {},
+       "web3signer_ca_file"},
+      {{"--web3signer-vault-copy", "maybe"}, {}, "web3signer_vault_copy"},
+      {{"--web3signer-timeout-ms", "60000"}, {}, "web3signer_timeout_ms"},
+      {{}, {{"CRYFTTEE_DEFAULT_BLS_MODULE", "Bad Id"}}, "(from env CRYFTTEE_DEFAULT_BLS_MODULE)"},
       {{"--log-format", "xml"}, {}, "log_format"},
       {{"--log-level", "loud"}, {}, "log_level"},
       {{"--connected-window-seconds", "0"}, {}, "connected_window_seconds"},
@@ -123,6 +134,21 @@ TEST(ConfigValidation, EveryErrorNamesTheSettingAndItsSource) {
     EXPECT_NE(st.message().find(bad.must_mention), std::string::npos)
         << "message: " << st.message() << "\nexpected to mention: " << bad.must_mention;
   }
+}
+
+TEST(ConfigValidation, AWeb3SignerUrlMakesWeb3SignerTheDefaultBlsModule) {
+  TempDir dir;
+  auto c = Load({"--uds-path", dir.File("s.sock"), "--web3signer-url", "http://127.0.0.1:9000"});
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(ValidateConfig(&*c).ok());
+  EXPECT_EQ(c->default_bls_module, "web3signer_v1");
+  auto chosen = Load({"--uds-path", dir.File("s.sock"), "--web3signer-url", "http://h:9000"},
+                     {{"CRYFTTEE_DEFAULT_BLS_MODULE", "bls_tls_signer_v1"}});
+  ASSERT_TRUE(ValidateConfig(&*chosen).ok());
+  EXPECT_EQ(chosen->default_bls_module, "bls_tls_signer_v1");
+  auto none = Load({"--uds-path", dir.File("s.sock")});
+  ASSERT_TRUE(ValidateConfig(&*none).ok());
+  EXPECT_EQ(none->default_bls_module, "");
 }
 
 TEST(ConfigValidation, TomlErrorsNameFileAndKey) {

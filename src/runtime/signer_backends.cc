@@ -1,0 +1,108 @@
+#include "runtime/signer_backends.h"
+
+#include <map>
+
+#include "core/bytes.h"
+
+namespace cryfttee::runtime {
+namespace {
+
+BackendKey FromVault(const keys::KeyInfo& k) {
+  BackendKey key;
+  key.key_type = keys::KeyTypeName(k.type);
+  key.public_key = "0x" + HexEncode(k.public_key);
+  key.backend = kBackendLocalVault;
+  key.vault_copy = true;
+  key.key_handle = k.handle;
+  key.label = k.label;
+  key.created_at = k.created_at;
+  key.sign_count = k.sign_count;
+  key.last_sign_at_ms = k.last_sign_at.value_or(0);
+  return key;
+}
+
+}  // namespace
+
+SignerBackends::SignerBackends(const ModuleRegistry* registry,
+                               std::shared_ptr<keys::KeyVault> vault,
+                               std::shared_ptr<Web3SignerMonitor> web3signer)
+    : registry_(registry), vault_(std::move(vault)), web3signer_(std::move(web3signer)) {}
+
+void SignerBackends::KeysChanged() const {
+  if (web3signer_) web3signer_->RefreshKeys();
+}
+
+SignerView SignerBackends::View() const {
+  SignerView v;
+  std::vector<keys::KeyInfo> vault_keys;
+  if (vault_) vault_keys = vault_->List();
+  Web3SignerHealth health;
+  if (web3signer_) {
+    health = web3signer_->Health();
+    v.web3signer_configured = true;
+    v.web3signer_connected = health.connected;
+    v.web3signer_url = web3signer_->url();
+    v.web3signer_error = health.last_error;
+  }
+
+  if (!registry_) {
+    v.reason = "no module registry";
+  } else if (auto target = registry_->Resolve("bls_sign"); !target.ok()) {
+    v.reason = target.status().message();
+  } else {
+    v.module_id = target->record->entry.id;
+    v.module_version = target->record->entry.version;
+    v.ready = true;
+  }
+  const bool via_web3signer = v.module_id == kWeb3SignerModuleId;
+  v.bls_backend = v.module_id.empty() ? ""
+                  : via_web3signer    ? kBackendWeb3Signer
+                                      : kBackendLocalVault;
+  if (via_web3signer && !v.web3signer_connected) {
+    v.ready = false;
+    v.reason = v.web3signer_configured
+                   ? "Web3Signer " + v.web3signer_url + " is not connected: " + v.web3signer_error
+                   : "web3signer_v1 is the default BLS module but no --web3signer-url is set";
+  }
+  // Generating a key needs the register capability and, through Web3Signer, Web3Signer itself.
+  v.key_generation = registry_ && registry_->Resolve("bls_register").ok() &&
+                     (!via_web3signer || v.web3signer_connected);
+  v.tls_ready = registry_ && registry_->Resolve("tls_sign").ok();
+
+  std::map<std::string, const keys::KeyInfo*> bls_in_vault;
+  for (const keys::KeyInfo& k : vault_keys) {  // oldest first
+    if (k.type == keys::KeyType::kBls) {
+      bls_in_vault.emplace("0x" + HexEncode(k.public_key), &k);
+    } else {
+      v.tls_keys.push_back(FromVault(k));
+    }
+  }
+  if (via_web3signer) {
+    // Web3Signer's keys, the ones with a vault copy first in the vault's (creation) order so
+    // "the first key" stays the same across restarts.
+    std::map<std::string, bool> held;
+    for (const auto& pk : health.public_keys) held[pk] = true;
+    for (const keys::KeyInfo& k : vault_keys) {
+      std::string pk = "0x" + HexEncode(k.public_key);
+      if (k.type != keys::KeyType::kBls || !held.count(pk)) continue;
+      BackendKey key = FromVault(k);
+      key.backend = kBackendWeb3Signer;
+      v.bls_keys.push_back(std::move(key));
+    }
+    for (const auto& pk : health.public_keys) {
+      if (bls_in_vault.count(pk)) continue;
+      BackendKey key;
+      key.key_type = "bls";
+      key.public_key = pk;
+      key.backend = kBackendWeb3Signer;
+      v.bls_keys.push_back(std::move(key));
+    }
+  } else {
+    for (const keys::KeyInfo& k : vault_keys) {
+      if (k.type == keys::KeyType::kBls) v.bls_keys.push_back(FromVault(k));
+    }
+  }
+  return v;
+}
+
+}  // namespace cryfttee::runtime
