@@ -7,11 +7,13 @@ client speaks. Signatures are checked by node with @chainsafe/blst (SIG ciphersu
 @noble/curves (POP ciphersuite) through tests/js/verify_bls.mjs, and each one must FAIL under
 the other ciphersuite.
 
-One daemon data directory, four starts:
+One daemon data directory, five starts (and three refused ones):
   1. no signer: AvalancheGo's public signer1 key is imported over the HTTP API
   2. --rpcsigner-addr on a non-loopback address without TLS, and on an empty vault: both refused
   3. unix socket: cold start to PublicKey, Sign/PoP checks, sizes, 64 streams, hostile frames
   4. restart on TCP 127.0.0.1:0 with the same key: same public key, signatures still verify
+  5. TLS on loopback with client certificates (openssl-made CA): served with a client
+     certificate, refused without one and in plaintext
 
 Environment: CRYFTTEE_BUILD_DIR, CRYFTTEE_SOURCE_DIR, CRYFTTEE_SHARED_DIR (set by ctest).
 """
@@ -205,6 +207,74 @@ class SignerGrpcTest(unittest.TestCase):
             msg = b"after restart"
             sig = stub.Sign(signer_pb2.SignRequest(message=msg), timeout=10).signature
             self.assertEqual(verify(both_suites(self.signer1_pk, msg, sig)), [True, False])
+        self.assertEqual(d.stop(), 0)
+
+        # 5. TLS with client certificates (what a non-loopback address requires), on loopback.
+        self.check_tls()
+
+    def make_pki(self):
+        """A CA, a server certificate for 127.0.0.1 and a client certificate, by openssl."""
+        pki = os.path.join(self.work, "pki")
+        os.makedirs(pki)
+        path = lambda name: os.path.join(pki, name)  # noqa: E731
+
+        def openssl(*args):
+            subprocess.run(["openssl"] + list(args), check=True, capture_output=True, timeout=30)
+
+        def key(name):
+            openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-out", path(name + ".key"))
+
+        key("ca")
+        openssl("req", "-x509", "-new", "-key", path("ca.key"), "-subj", "/CN=test signer CA",
+                "-days", "1", "-out", path("ca.crt"))
+        for name, ext in (("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
+                          ("client", "extendedKeyUsage=clientAuth")):
+            key(name)
+            openssl("req", "-new", "-key", path(name + ".key"), "-subj", "/CN=" + name,
+                    "-out", path(name + ".csr"))
+            with open(path(name + ".ext"), "w") as f:
+                f.write(ext + "\n")
+            openssl("x509", "-req", "-in", path(name + ".csr"), "-CA", path("ca.crt"),
+                    "-CAkey", path("ca.key"), "-CAcreateserial", "-days", "1",
+                    "-extfile", path(name + ".ext"), "-out", path(name + ".crt"))
+        def read(name):
+            with open(path(name), "rb") as f:
+                return f.read()
+
+        return path, read
+
+    def check_tls(self):
+        path, read = self.make_pki()
+        d = self.start("tls", ["--rpcsigner-addr", "127.0.0.1:0",
+                               "--rpcsigner-tls-cert", path("server.crt"),
+                               "--rpcsigner-tls-key", path("server.key"),
+                               "--rpcsigner-tls-client-ca", path("ca.crt")])
+        d.wait_api()
+        _, status = d.request("GET", "/v1/staking/status")
+        rpc = status["rpcsigner"]
+        self.assertTrue(rpc["tls"])
+        self.assertTrue(rpc["client_auth"])
+        endpoint = rpc["endpoint"]
+        # With the client certificate: served, and the signature verifies.
+        creds = grpc.ssl_channel_credentials(root_certificates=read("ca.crt"),
+                                             private_key=read("client.key"),
+                                             certificate_chain=read("client.crt"))
+        with grpc.secure_channel(endpoint, creds) as channel:
+            stub = signer_pb2_grpc.SignerStub(channel)
+            self.assertEqual(stub.PublicKey(signer_pb2.PublicKeyRequest(), timeout=5).public_key,
+                             self.signer1_pk)
+            msg = b"over TLS"
+            sig = stub.Sign(signer_pb2.SignRequest(message=msg), timeout=10).signature
+            self.assertEqual(verify(both_suites(self.signer1_pk, msg, sig)), [True, False])
+        # Without one, and in plaintext: no answer.
+        no_cert = grpc.ssl_channel_credentials(root_certificates=read("ca.crt"))
+        for channel in (grpc.secure_channel(endpoint, no_cert), grpc.insecure_channel(endpoint)):
+            with channel:
+                with self.assertRaises(grpc.RpcError) as err:
+                    signer_pb2_grpc.SignerStub(channel).PublicKey(signer_pb2.PublicKeyRequest(),
+                                                                  timeout=5)
+                self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
         self.assertEqual(d.stop(), 0)
 
     def check_refusals(self):
