@@ -22,6 +22,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -175,7 +176,8 @@ class SignerGrpcTest(unittest.TestCase):
 
         # 3. The unix socket: AvalancheGo's 5-second window counts from a cold start.
         sock = os.path.join(self.work, "signer.sock")
-        d = self.start("uds", ["--rpcsigner-addr", "unix://" + sock])
+        d = self.start("uds", ["--rpcsigner-addr", "unix://" + sock,
+                               "--metrics-addr", "127.0.0.1:0"])
         channel = grpc.insecure_channel("unix://" + sock)
         stub = signer_pb2_grpc.SignerStub(channel)
         pk = stub.PublicKey(signer_pb2.PublicKeyRequest(), timeout=5, wait_for_ready=True).public_key
@@ -387,6 +389,19 @@ class SignerGrpcTest(unittest.TestCase):
         _, conn = d.request("GET", "/v1/runtime/connection")
         self.assertGreaterEqual(conn["request_count"], 64 + 4)
         self.assertIn("gRPC", conn["last_error"])
+        # The same signing metrics as the HTTP sign route, under the module that signed.
+        match = re.search(r"metrics listening: http://127\.0\.0\.1:(\d+)/metrics", d.log())
+        self.assertIsNotNone(match, d.log())
+        conn = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=10)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        conn.close()
+        count = re.search(r'^cryfttee_signing_duration_seconds_count\{key_type="bls",'
+                          r'module="bls_tls_signer_v1"\} (\d+)', text, re.M)
+        self.assertIsNotNone(count, text)
+        # 64 streams, 4 Sign and 5 SignProofOfPossession calls: no HTTP signing in this process.
+        self.assertEqual(int(count.group(1)), rpc["calls"]["Sign"]["calls"] - 1 +
+                         rpc["calls"]["SignProofOfPossession"]["calls"])
 
 
 if __name__ == "__main__":
