@@ -142,7 +142,8 @@ Result<std::unique_ptr<SignerServer>> SignerServer::Start(const ServerOptions& o
 
   impl->backend = std::move(backend);
   impl->observer = std::move(observer);
-  impl->pool = std::make_unique<WorkPool>(options.threads, options.max_queued);
+  impl->pool =
+      std::make_unique<WorkPool>(options.threads, options.max_queued, options.max_queued_bytes);
   Impl* raw = impl.get();
   impl->service = std::make_unique<SignerService>(
       impl->backend.get(), impl->pool.get(), [raw](const CallRecord& record) {

@@ -9,7 +9,8 @@
 //     --rpcsigner-tls-client-ca the client must present a certificate from that CA).
 // Limits: messages up to kMaxMessageBytes (larger ones get RESOURCE_EXHAUSTED from gRPC itself),
 // at most kMaxConcurrentStreams streams per connection, module calls on a WorkPool of `threads`
-// with `max_queued` waiting (beyond: RESOURCE_EXHAUSTED "signer_busy").
+// with `max_queued` waiting and `max_queued_bytes` of messages held (beyond either:
+// RESOURCE_EXHAUSTED "signer_busy").
 //
 // Failure codes of Start: those of ValidateServerOptions ("invalid_rpcsigner_addr",
 // "rpcsigner_needs_tls", "invalid_rpcsigner_tls"), of core/unix_socket_path.h, and
@@ -40,6 +41,7 @@ struct ServerOptions {
   std::string tls_client_ca;
   size_t threads = 2;
   size_t max_queued = 1024;
+  size_t max_queued_bytes = 64u << 20;  // messages held by queued and running signing calls
 };
 
 // Checks the address and the TLS rule without opening anything.

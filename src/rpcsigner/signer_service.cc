@@ -56,12 +56,14 @@ grpc::ServerUnaryReactor* SignerService::SignWith(grpc::CallbackServerContext* c
     reactor->Finish(ToGrpcStatus(status));
     if (observer_) observer_(record);
   };
-  bool queued = pool_->TrySubmit([this, message, signature, dst, finish] {
-    std::string module_id;
-    Result<Bytes> sig = backend_->Sign(AsBytes(*message), dst, &module_id);
-    if (sig.ok()) signature->assign(sig->begin(), sig->end());
-    finish(sig.status(), sig.ok() ? module_id : std::string());
-  });
+  bool queued = pool_->TrySubmit(
+      [this, message, signature, dst, finish] {
+        std::string module_id;
+        Result<Bytes> sig = backend_->Sign(AsBytes(*message), dst, &module_id);
+        if (sig.ok()) signature->assign(sig->begin(), sig->end());
+        finish(sig.status(), sig.ok() ? module_id : std::string());
+      },
+      message->size());
   if (!queued) {
     // kTooLarge is the category of "over a bound": RESOURCE_EXHAUSTED on this door.
     finish(Status::Error(StatusCategory::kTooLarge, "signer_busy",

@@ -2,8 +2,9 @@
 //
 // PublicKey answers at once on gRPC's thread (the key is resolved at start). Sign and
 // SignProofOfPossession hand the message to the WorkPool, which runs the module call and then
-// finishes the RPC; a full queue answers RESOURCE_EXHAUSTED "signer_busy" at once. Every RPC is
-// reported to the CallObserver exactly once. Errors use rpcsigner/grpc_status.h.
+// finishes the RPC; a full queue (calls or message bytes) answers RESOURCE_EXHAUSTED
+// "signer_busy" at once. Every RPC is reported to the CallObserver exactly once. Errors use
+// rpcsigner/grpc_status.h.
 //
 // Threading: the service is stateless beyond its pointers; gRPC calls it from many threads.
 // The backend, pool and observer must outlive the grpc::Server that serves it.
