@@ -317,13 +317,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   if (!config.metrics_addr.empty()) {
     std::string error;
     metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
-    if (!metrics_server) {
+    if (!metrics_server && config.IsExplicit("metrics_addr")) {
       spdlog::critical("{}", error);
       return 1;
     }
-    spdlog::info("metrics listening: http://{}{}/metrics",
-                 config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
-                 metrics_server->port());
+    // Like the kiosk: a busy default port must not keep the node's signer from starting.
+    if (!metrics_server) {
+      spdlog::warn("metrics disabled: {} (set --metrics-addr to choose another address)", error);
+    } else {
+      spdlog::info("metrics listening: http://{}{}/metrics",
+                   config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                   metrics_server->port());
+    }
   }
 
   api::ServerOptions options;
