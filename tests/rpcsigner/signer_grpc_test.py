@@ -7,13 +7,14 @@ client speaks. Signatures are checked by node with @chainsafe/blst (SIG ciphersu
 @noble/curves (POP ciphersuite) through tests/js/verify_bls.mjs, and each one must FAIL under
 the other ciphersuite.
 
-One daemon data directory, five starts (and three refused ones):
+One daemon data directory, six starts (and three refused ones):
   1. no signer: AvalancheGo's public signer1 key is imported over the HTTP API
   2. --rpcsigner-addr on a non-loopback address without TLS, and on an empty vault: both refused
   3. unix socket: cold start to PublicKey, Sign/PoP checks, sizes, 64 streams, hostile frames
   4. restart on TCP 127.0.0.1:0 with the same key: same public key, signatures still verify
   5. TLS on loopback with client certificates (openssl-made CA): served with a client
      certificate, refused without one and in plaintext
+  6. a manifest with no BLS signing module: PublicKey still answers, Sign gets UNAVAILABLE
 
 Environment: CRYFTTEE_BUILD_DIR, CRYFTTEE_SOURCE_DIR, CRYFTTEE_SHARED_DIR (set by ctest).
 """
@@ -76,8 +77,10 @@ class Daemon:
         self.log_path = os.path.join(workdir, name + ".log")
         args = [os.path.join(BUILD, "bin", "cryfttee"), "--data-dir", data_dir,
                 "--uds-path", self.api_socket, "--kiosk-addr", "off", "--log-level", "info",
-                "--shutdown-grace-seconds", "5", "--module-dir", os.path.join(BUILD, "modules"),
+                "--shutdown-grace-seconds", "5",
                 "--trust-config", os.path.join(BUILD, "config", "trust.toml")] + extra_args
+        if "--module-dir" not in extra_args:
+            args += ["--module-dir", os.path.join(BUILD, "modules")]
         env = {k: v for k, v in os.environ.items() if not k.startswith("CRYFTTEE_")}
         self.started = time.monotonic()
         with open(self.log_path, "ab") as log:
@@ -214,6 +217,10 @@ class SignerGrpcTest(unittest.TestCase):
         # 5. TLS with client certificates (what a non-loopback address requires), on loopback.
         self.check_tls()
 
+        # 6. No module signs BLS (the manifest has only debug_v1): the key is still served, and
+        # a signature request gets UNAVAILABLE with the dispatch's code, not a crash or a hang.
+        self.check_no_signer_module()
+
     def make_pki(self):
         """A CA, a server certificate for 127.0.0.1 and a client certificate, by openssl."""
         pki = os.path.join(self.work, "pki")
@@ -277,6 +284,33 @@ class SignerGrpcTest(unittest.TestCase):
                     signer_pb2_grpc.SignerStub(channel).PublicKey(signer_pb2.PublicKeyRequest(),
                                                                   timeout=5)
                 self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertEqual(d.stop(), 0)
+
+    def check_no_signer_module(self):
+        module_dir = os.path.join(self.work, "modules-debug-only")
+        shutil.copytree(os.path.join(BUILD, "modules", "debug_v1"),
+                        os.path.join(module_dir, "debug_v1"))
+        with open(os.path.join(BUILD, "modules", "manifest.json")) as f:
+            manifest = json.load(f)
+        manifest["modules"] = [m for m in manifest["modules"] if m["id"] == "debug_v1"]
+        with open(os.path.join(module_dir, "manifest.json"), "w") as f:
+            json.dump(manifest, f)
+        sock = os.path.join(self.work, "signer-nomodule.sock")
+        d = self.start("nomodule", ["--rpcsigner-addr", "unix://" + sock,
+                                    "--module-dir", module_dir])
+        d.wait_api()
+        with grpc.insecure_channel("unix://" + sock) as channel:
+            stub = signer_pb2_grpc.SignerStub(channel)
+            self.assertEqual(stub.PublicKey(signer_pb2.PublicKeyRequest(), timeout=5).public_key,
+                             self.signer1_pk)
+            for call, request in ((stub.Sign, signer_pb2.SignRequest(message=b"m")),
+                                  (stub.SignProofOfPossession,
+                                   signer_pb2.SignProofOfPossessionRequest(message=b"m"))):
+                with self.assertRaises(grpc.RpcError) as err:
+                    call(request, timeout=10)
+                self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+                self.assertTrue(err.exception.details().startswith("no_module_for_capability: "),
+                                err.exception.details())
         self.assertEqual(d.stop(), 0)
 
     def check_refusals(self):
