@@ -423,6 +423,14 @@ class SignerGrpcTest(unittest.TestCase):
         _, conn = d.request("GET", "/v1/runtime/connection")
         self.assertGreaterEqual(conn["request_count"], 64 + 4)
         self.assertIn("gRPC", conn["last_error"])
+        # The key's own counter (GET /v1/staking/keys, the kiosk's key table) counts them too.
+        _, keys = d.request("GET", "/v1/staking/keys")
+        served = [k for k in keys["keys"] if k["key_handle"] == rpc["key_handle"]]
+        self.assertEqual(len(served), 1, keys)
+        signed = (rpc["calls"]["Sign"]["calls"] - rpc["calls"]["Sign"]["errors"] +
+                  rpc["calls"]["SignProofOfPossession"]["calls"] -
+                  rpc["calls"]["SignProofOfPossession"]["errors"])
+        self.assertEqual(served[0]["sign_count"], signed)
         # The same signing metrics as the HTTP sign route, under the module that signed.
         match = re.search(r"metrics listening: http://127\.0\.0\.1:(\d+)/metrics", d.log())
         self.assertIsNotNone(match, d.log())
