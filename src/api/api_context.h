@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
@@ -28,6 +30,9 @@ struct ApiContext {
   // Keys, who holds them, and readiness: the API's only view of keys (never the vault itself).
   // Null only in tests of the bare server.
   const runtime::SignerBackends* backends = nullptr;
+  // The gRPC signer's report (rpcsigner::SignerServer::StatusJson); unset = not serving. A
+  // function, because rpcsigner/ sits beside api/, not below it.
+  std::function<nlohmann::json()> rpcsigner_status;
 };
 
 }  // namespace cryfttee::api

@@ -25,6 +25,7 @@
 #include "api/http_session.h"
 #include "api/responses.h"
 #include "core/mutex.h"
+#include "core/unix_socket_path.h"
 
 namespace cryfttee::api {
 
@@ -77,18 +78,6 @@ Result<std::unique_ptr<tcp::acceptor>> OpenTcpAcceptor(asio::io_context& ioc,
                                       "cannot listen on " + address + ": " + ec.message());
   }
   return acceptor;
-}
-
-// Connecting tells a live socket from a stale one: a process that still listens accepts.
-bool UnixSocketIsLive(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return live;
 }
 
 // Raises the soft descriptor limit to the hard one (systemd's default soft limit is 1024) and
@@ -305,24 +294,7 @@ HttpServer::~HttpServer() {
 }
 
 Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
-  if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return Status::InvalidArgument(
-        "invalid_socket_path", "socket path is empty or longer than " +
-                                   std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
-  }
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      return Status::FailedPrecondition(
-          "socket_path_occupied", path + " exists and is not a socket; refusing to replace it");
-    }
-    if (UnixSocketIsLive(path)) {
-      return Status::FailedPrecondition(
-          "socket_in_use", "another process is serving on " + path + "; refusing to take it over");
-    }
-    spdlog::warn("removing stale socket {} left by a process that is gone", path);
-    ::unlink(path.c_str());
-  }
+  CRYFTTEE_RETURN_IF_ERROR(PrepareUnixSocketPath(path));
   auto acceptor = std::make_unique<local::acceptor>(impl_->ioc);
   boost::system::error_code ec;
   acceptor->open(local(), ec);
@@ -335,6 +307,7 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   ::chmod(path.c_str(), 0660);
   acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Internal("listen_failed", "listen on " + path + ": " + ec.message());
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) impl_->unix_paths.emplace_back(path, st.st_ino);
 
   auto* raw = acceptor.get();

@@ -1,11 +1,13 @@
-// Runs one capability of a module for an API request and turns the module's answer into an
-// HTTP response. Shared by the staking and panel handlers so every module call maps failures the
-// same way:
+// Runs one capability of a module for an API request (through runtime/module_call.h, the path
+// the gRPC signer shares) and turns the module's answer into an HTTP response. Shared by the
+// staking and panel handlers so every module call maps failures the same way:
 //   - no module offers the capability        -> the registry's status (404/503) as JSON
 //   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
-//   - the module answered {"success": false, "error": "<code>"} -> 503 for enclave_unavailable
-//     (the key enclave is down), 404 for *_not_found codes,
-//     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"
+//   - the request is above the engine's cap  -> 413 "request_too_large"
+//   - the module answered {"success": false, "error": "<code>"} -> the category of
+//     runtime::ModuleAnswerStatus (its error_kind, a relayed host code (enclave_unavailable: 503), 404 for *_not_found,
+//     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"), with the
+//     module's upstream_status when it gave one
 #pragma once
 
 #include <string>
@@ -13,18 +15,14 @@
 #include "api/api_context.h"
 #include "api/http_types.h"
 #include "api/responses.h"
+#include "runtime/module_call.h"
 
 namespace cryfttee::api {
 
-struct ModuleAnswer {
-  Json body;              // the module's JSON answer (an object) when ok
-  std::string module_id;  // which module answered
-  std::string module_version;
-};
+using runtime::ModuleAnswer;
 
-// `module_id` empty = dispatch by default. Fails with the registry's status (no module for the
-// capability) or "module_failed" (kUpstream: trap, fuel, bad output); a module that answered
-// {"success": false} is NOT a failure here: the caller maps it with ModuleErrorResponse.
+// `module_id` empty = dispatch by default. Fails as runtime::CallModule does; a module that
+// answered {"success": false} is NOT a failure here: the caller maps it with ModuleErrorResponse.
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
                                 const std::string& module_id, const Json& request);
 

@@ -54,6 +54,14 @@ HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
       {"cryfttee_version", a.cryfttee_version},
       {"timestamp", FormatRfc3339Millis(a.timestamp_ms)},
   };
+  // Which key this process serves to a node over gRPC, and where (not covered by
+  // nonce_binding; docs/rpcsigner.md).
+  Json rpc = RpcSignerJson(ctx);
+  Json served = {{"enabled", rpc.value("enabled", false)}};
+  for (const char* key : {"endpoint", "tls", "key_handle", "public_key"}) {
+    if (rpc.contains(key)) served[key] = rpc[key];
+  }
+  body["rpcsigner"] = served;
   if (!nonce.empty()) {
     body["nonce"] = a.nonce;
     body["nonce_binding"] = a.nonce_binding;
@@ -114,6 +122,11 @@ SignerState SignerReadiness(const ApiContext& ctx) {
   state.module_version = view.module_version;
   state.reason = view.reason;
   return state;
+}
+
+Json RpcSignerJson(const ApiContext& ctx) {
+  if (!ctx.rpcsigner_status) return {{"enabled", false}};
+  return ctx.rpcsigner_status();
 }
 
 Json ConnectionJson(const ApiContext& ctx, int64_t now_ms, const SignerState& signer) {

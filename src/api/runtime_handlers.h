@@ -29,4 +29,8 @@ nlohmann::json EnclaveJson(const tee::Connection& keys);
 // Connection status JSON (shared by /v1/runtime/connection and /v1/staking/status).
 nlohmann::json ConnectionJson(const ApiContext& ctx, int64_t now_ms, const SignerState& signer);
 
+// The gRPC signer's report ({"enabled": false} when it is off), shared by status and
+// attestation.
+nlohmann::json RpcSignerJson(const ApiContext& ctx);
+
 }  // namespace cryfttee::api

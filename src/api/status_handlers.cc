@@ -100,6 +100,7 @@ HttpResponse Status(const ApiContext& ctx) {
       // (runtime/web3signer_monitor.h).
       {"web3signer_connected", view.web3signer_connected},
       {"web3signer", web3signer},
+      {"rpcsigner", RpcSignerJson(ctx)},
   };
   if (!view.ready) body["reason"] = view.reason;
   return JsonResponse(body);

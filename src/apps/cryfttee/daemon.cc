@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
@@ -16,6 +19,7 @@
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
 #include "api/web3signer_handlers.h"
+#include "core/bytes.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
@@ -25,6 +29,7 @@
 #include "net/http_client.h"
 #include "ops/metrics.h"
 #include "ops/systemd.h"
+#include "rpcsigner/signer_server.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
@@ -108,6 +113,43 @@ std::shared_ptr<tee::Client> OpenKeys(const Config& config,
   }
   *local_vault = vault;
   return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
+bool RpcSignerEnabled(const Config& config) {
+  return !config.rpcsigner_addr.empty() && config.rpcsigner_addr != "off";
+}
+
+rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
+  rpcsigner::ServerOptions o;
+  o.addr = config.rpcsigner_addr;
+  o.tls_cert = config.rpcsigner_tls_cert;
+  o.tls_key = config.rpcsigner_tls_key;
+  o.tls_client_ca = config.rpcsigner_tls_client_ca;
+  // As many module-calling threads as the HTTP API has workers: the same CPU bound per door.
+  o.threads = config.worker_threads > 0 ? static_cast<size_t>(config.worker_threads)
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  return o;
+}
+
+// gRPC calls count in the same connection view as API requests (failures are errors there too)
+// and feed the same signing metrics as POST /v1/staking/bls/sign: the latency of each signature
+// under the module that produced it, and Web3Signer's malformed-request counter for a refused one.
+rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker,
+                                          ops::Metrics* metrics) {
+  return [tracker, metrics](const rpcsigner::CallRecord& record) {
+    int64_t now = NowUnixMillis();
+    tracker->RecordRequest(now);
+    if (!record.status.ok()) {
+      tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
+    }
+    if (record.method == "PublicKey") return;
+    if (record.status.ok()) {
+      metrics->ObserveSigning("bls", record.module_id,
+                              static_cast<double>(record.duration_us) / 1e6);
+    } else if (record.status.category() == StatusCategory::kInvalidArgument) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+  };
 }
 
 // Times every API request and feeds the metrics: requests by route pattern and status, and for
@@ -209,6 +251,15 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
         binary->hash);
   }
 
+  // A wrong gRPC signer address or TLS setup stops the daemon before anything is opened.
+  if (RpcSignerEnabled(config)) {
+    auto valid = rpcsigner::ValidateServerOptions(RpcSignerOptions(config));
+    if (!valid.ok()) {
+      spdlog::critical("{}", valid.status().message());
+      return 1;
+    }
+  }
+
   std::string endpoint = config.api_transport == "uds" ? config.uds_path : config.http_addr;
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
@@ -216,6 +267,15 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
   std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
   if (!keys) return 1;
+  std::optional<keys::KeyInfo> served_key;
+  if (RpcSignerEnabled(config)) {
+    auto key = rpcsigner::ResolveServedKey(*keys, config.rpcsigner_key);
+    if (!key.ok()) {
+      spdlog::critical("gRPC signer: {}", key.status().message());
+      return 1;
+    }
+    served_key = std::move(*key);
+  }
 
   // The one outbound client: Web3Signer's origin, used by the "http" host function, the
   // readiness monitor and the Web3Signer face.
@@ -413,7 +473,27 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  std::unique_ptr<rpcsigner::SignerServer> rpc;
+  if (served_key) {
+    auto started = rpcsigner::SignerServer::Start(
+        RpcSignerOptions(config),
+        std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
+        RpcSignerObserver(&tracker, &metrics));
+    if (!started.ok()) {
+      spdlog::critical("gRPC signer: {}", started.status().message());
+      return 1;
+    }
+    rpc = std::move(*started);
+    ctx.rpcsigner_status = [server = rpc.get()] { return server->StatusJson(); };
+    spdlog::info("gRPC signer (signer.Signer) listening: {}{}; serving key {} (0x{})",
+                 rpc->endpoint(), rpc->tls() ? " with TLS" : "", served_key->handle,
+                 HexEncode(served_key->public_key));
+  }
+
   server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  if (rpc) {
+    rpc->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  }
   if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
   if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");

@@ -1,0 +1,50 @@
+// Runs one capability of a dispatched module with a JSON request and classifies its answer. The
+// one module-call path shared by every front door (api/ for HTTP, rpcsigner/ for gRPC), so a
+// request reaches the same module, under the same engine limits, whichever door it came in by,
+// and a failure has the same category everywhere; each door maps the category to its transport
+// once (api/responses.cc to HTTP, rpcsigner/grpc_status.cc to gRPC).
+//
+// Failure codes of CallModule:
+//   - the registry's dispatch codes: "module_not_found" (kNotFound), "module_not_loaded",
+//     "no_module_for_capability" (kUnavailable)
+//   - "request_too_large" (kTooLarge): the request is above the engine's request cap
+//   - "module_failed" (kUpstream): trap, fuel, wall time, an answer that is not a JSON object
+// A module that answered {"success": false, ...} is NOT a failure of CallModule: the caller
+// classifies that answer with ModuleAnswerStatus.
+//
+// Threading: both functions may be called from any thread at once (the registry and the engine
+// are thread-safe).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "runtime/module_registry.h"
+
+namespace cryfttee::runtime {
+
+struct ModuleAnswer {
+  nlohmann::json body;    // the module's JSON answer (an object)
+  std::string module_id;  // which module answered
+  std::string module_version;
+};
+
+// `module_id` empty = dispatch by default (Snapshot::Resolve's rule).
+Result<ModuleAnswer> CallModule(const ModuleRegistry* registry, const std::string& capability,
+                                const std::string& module_id, const nlohmann::json& request);
+
+// The status of a failed answer {"success": false, "error": "<code>", "message"?,
+// "error_kind"?}:
+//   error_kind names a category (invalid_argument, not_found, failed_precondition,
+//   permission_denied, unavailable, upstream, internal) -> that category, the module's code
+//   a relayed host transport code (http_timeout, http_connect_failed, ... net/http_client.h)
+//                                                  -> kUnavailable / kUpstream / kPermissionDenied
+//   *_not_found                                                 -> kNotFound, the module's code
+//   invalid_*, missing_*, unsupported_*, wrong_*, keystore_*     -> kInvalidArgument, its code
+//   anything else                                               -> kUpstream "module_error",
+//                                                                  message names the module
+Status ModuleAnswerStatus(const std::string& module_id, const nlohmann::json& answer);
+
+}  // namespace cryfttee::runtime
