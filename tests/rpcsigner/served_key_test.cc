@@ -4,13 +4,13 @@
 
 #include "keys/vault.h"
 #include "rpcsigner/signer_backend.h"
-#include "tee/in_process_client.h"
 #include "support/daemon_process.h"
+#include "tee/in_process_client.h"
 
 namespace cryfttee::rpcsigner {
 namespace {
 
-std::unique_ptr<keys::KeyVault> OpenVault(const cryfttee::testing::TempDir& dir) {
+std::shared_ptr<keys::KeyVault> OpenVault(const cryfttee::testing::TempDir& dir) {
   keys::VaultOptions options;
   options.data_dir = dir.path();
   options.seal.use_environment = false;
@@ -41,7 +41,8 @@ TEST(ServedKey, DefaultIsTheOldestBlsKeyNeverAnotherType) {
   ASSERT_TRUE(vault);
   auto tls = vault->Generate(keys::KeyType::kP256, "tls");
   ASSERT_TRUE(tls.ok()) << tls.status().ToString();
-  ExpectRefused(ResolveServedKey(*tee::MakeInProcessClient(vault), ""), "no_bls_key");  // a TLS key is not served
+  ExpectRefused(ResolveServedKey(*tee::MakeInProcessClient(vault), ""),
+                "no_bls_key");  // a TLS key is not served
 
   auto bls = vault->Generate(keys::KeyType::kBls, "staking");
   ASSERT_TRUE(bls.ok()) << bls.status().ToString();
