@@ -5,9 +5,9 @@
 //   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
 //   - the request is above the engine's cap  -> 413 "request_too_large"
 //   - the module answered {"success": false, "error": "<code>"} -> the category of
-//     runtime::ModuleAnswerStatus (its error_kind, a relayed host code (enclave_unavailable: 503), 404 for *_not_found,
-//     400 for invalid_/missing_/unsupported_/wrong_ codes, else 502 "module_error"), with the
-//     module's upstream_status when it gave one
+//     runtime::ModuleAnswerStatus (its error_kind, a relayed host code (enclave_unavailable: 503),
+//     404 for *_not_found, 400 for invalid_/missing_/unsupported_/wrong_ codes, else 502
+//     "module_error"), with the module's upstream_status when it gave one
 #pragma once
 
 #include <string>

@@ -18,8 +18,8 @@
 #include "core/bytes.h"
 #include "core/status.h"
 #include "keys/vault.h"
-#include "tee/client.h"
 #include "runtime/module_registry.h"
+#include "tee/client.h"
 
 namespace cryfttee::rpcsigner {
 
