@@ -22,6 +22,7 @@
 #include "keys/vault.h"
 #include "modules/host_functions_keyvault.h"
 #include "runtime/module_registry.h"
+#include "tee/in_process_client.h"
 
 namespace {
 
@@ -46,7 +47,7 @@ struct World {
     runtime::RegistryConfig rc;
     rc.module_dir = CRYFTTEE_FUZZ_MODULE_DIR;
     rc.trust_path = CRYFTTEE_FUZZ_TRUST_FILE;
-    auto v = vault;
+    std::shared_ptr<tee::Client> v = tee::MakeInProcessClient(vault);
     rc.host_functions = [v] {
       std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
       for (auto& f : modules::KeyVaultHostFunctions(v)) all.push_back(std::move(f));
@@ -57,7 +58,8 @@ struct World {
     ctx.connection = &tracker;
     ctx.binary = runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"};
     ctx.registry = registry.get();
-    backends = std::make_unique<runtime::SignerBackends>(registry.get(), vault, nullptr);
+    ctx.keys = v;
+    backends = std::make_unique<runtime::SignerBackends>(registry.get(), v, nullptr);
     ctx.backends = backends.get();
     api::AddRuntimeRoutes(router, ctx);
     api::AddStatusRoutes(router, ctx);

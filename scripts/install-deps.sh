@@ -8,7 +8,9 @@ PACKAGES=(
   wabt libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   clang-14 lld-14 libclang-rt-14-dev wasi-libc
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
-  prometheus-cpp-dev
+  prometheus-cpp-dev libsystemd-dev golang-go
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  python3-grpcio python3-grpc-tools python3-protobuf
   nodejs chromium clang-format ccache
 )
 

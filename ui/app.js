@@ -505,6 +505,39 @@ function renderConnection() {
     ], 'facts facts-grid'));
 }
 
+// AvalancheGo's remote-signer protocol (docs/rpcsigner.md): on or off, where, which key, calls.
+function renderRpcSigner() {
+  const r = state.status && state.status.rpcsigner;
+  const body = $('rpcsigner-body');
+  if (!r) {
+    replaceChildren(body, emptyNote('Status not available yet.'));
+    return;
+  }
+  if (!r.enabled) {
+    replaceChildren(body,
+      el('div', { class: 'conn-head' }, badge(false, 'On', 'Off', 'warn'),
+        el('span', { class: 'muted', text: 'Set --rpcsigner-addr to serve the signer.Signer protocol to an AvalancheGo-based node.' })));
+    return;
+  }
+  const calls = r.calls && typeof r.calls === 'object' ? r.calls : {};
+  const count = (m) => (calls[m] ? `${calls[m].calls ?? 0} (${calls[m].errors ?? 0} failed)` : '0');
+  const errAt = timeMs(r.last_error_time);
+  replaceChildren(body,
+    el('div', { class: 'conn-head' }, badge(true, 'On', 'Off', 'ok'),
+      el('span', { class: 'muted', text: String(r.protocol ?? 'signer.Signer') })),
+    facts([
+      ['Endpoint', el('code', { id: 'rpcsigner-endpoint', text: String(r.endpoint ?? '') })],
+      ['Transport', `${r.transport ?? '?'}${r.tls ? ' + TLS' : ''}${r.client_auth ? ' (client certificates)' : ''}`],
+      ['Key handle', el('code', { text: String(r.key_handle ?? '') })],
+      ['Public key', codeValue(String(r.public_key ?? ''), 'gRPC signer public key', { short: true })],
+      ['PublicKey calls', count('PublicKey')],
+      ['Sign calls', count('Sign')],
+      ['Proof-of-possession calls', count('SignProofOfPossession')],
+      ['Last error', r.last_error ? el('span', { class: 'error-text', text: String(r.last_error) }) : 'none'],
+      ['Last error at', errAt ? absolute(errAt) : '—'],
+    ], 'facts facts-grid'));
+}
+
 // Relative times age between polls without a data change.
 function tickRelativeTimes() {
   for (const node of document.querySelectorAll('.rel')) {
@@ -736,6 +769,7 @@ function render() {
     conn.cryftgo_node_id, state.keys], renderKeys);
   const { last_seen: _ls, request_count: _rc, ...connStable } = conn;
   renderIfChanged('connection', connStable, renderConnection);
+  renderIfChanged('rpcsigner', statusStable.rpcsigner, renderRpcSigner);
   updateVolatileConnection(conn);
   renderIfChanged('panels', [...state.panels.entries()], renderPanels);
   renderIfChanged('schema', state.schema, renderSchema);

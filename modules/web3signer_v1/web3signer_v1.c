@@ -16,7 +16,9 @@
  *                 its slashing protection. signed_by "web3signer".
  *                 raw: {pubkey|key_handle, data|message, type?}. Web3Signer cannot sign raw
  *                 bytes: the vault copy signs (signed_by "local-vault"), or the request is
- *                 refused with "raw_signing_needs_vault_copy".
+ *                 refused with "raw_signing_needs_vault_copy". The same holds for a proof of
+ *                 possession (type PROOF_OF_POSSESSION or dst "pop", message optional: the
+ *                 key's own public key), which Web3Signer's API has no type for.
  *                 -> {success, signature, signature_hex, public_key, signed_by}
  *   get_status_panel  Web3Signer's reachability and the keys it holds.
  *
@@ -34,8 +36,9 @@
  * characters that need escaping could) fails as "host_unavailable". */
 #define HTTP_OUT_CAP (1u << 20)
 #define VAULT_OUT_CAP 8192u
-/* A forwarded sign gives up after this long in all, and is never retried. */
-#define SIGN_TIMEOUT_MS 10000
+/* A forwarded sign is never retried. It asks for the longest time web3signer_timeout_ms may be
+ * set to: the host caps a request's timeout at the configured one, which therefore decides. */
+#define SIGN_TIMEOUT_MS 30000
 #define PANEL_TIMEOUT_MS 300
 
 typedef int32_t (*host_fn)(const char*, uint32_t, char*, uint32_t);
@@ -470,24 +473,28 @@ static bool resolve_pubkey(const char* req, uint32_t len, char* out, uint32_t* o
   return true;
 }
 
-/* Raw bytes: only the vault copy can sign them. */
+/* Raw bytes, and proofs of possession: only the vault copy can sign them (Web3Signer's eth2 API
+ * has no proof-of-possession type). `pop` signs under the POP ciphersuite, over the key's own
+ * public key when no message is given, exactly as bls_tls_signer_v1 does. */
 static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char* pubkey,
-                         uint32_t pubkey_len) {
+                         uint32_t pubkey_len, bool pop) {
   /* The message's text goes to the host as a span of the request, decoded there (only a string
-   * with JSON escapes is decoded here first). */
-  cft_json_value msg;
-  if (!cft_json_get(req, len, "message", &msg) && !cft_json_get(req, len, "data", &msg)) {
+   * with JSON escapes is decoded here first). A proof of possession needs none: it signs the
+   * key's own public key, and the host takes no bytes with it. */
+  cft_json_value msg = {0};
+  bool has_message = cft_json_get(req, len, "message", &msg) || cft_json_get(req, len, "data", &msg);
+  if (!has_message && !pop) {
     return error_answer("missing_message", "send the bytes to sign in \"message\" or \"data\"",
                         "invalid_argument", 0);
   }
   const char* bytes = 0;
   uint32_t bytes_len = 0;
   char* decoded = 0;
-  if (msg.type != CFT_JSON_STRING) {
+  if (has_message && msg.type != CFT_JSON_STRING) {
     return error_answer("invalid_field", "the message must be a base64 or 0x-hex string",
                         "invalid_argument", 0);
   }
-  if (!cft_json_string_span(&msg, &bytes, &bytes_len)) {
+  if (has_message && !cft_json_string_span(&msg, &bytes, &bytes_len)) {
     decoded = (char*)cryfttee_alloc(msg.len);
     if (!decoded || !cft_json_decode_string(&msg, decoded, msg.len, &bytes_len)) {
       if (decoded) cryfttee_free(decoded, msg.len);
@@ -501,6 +508,13 @@ static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char*
   cft_jw_begin_object(&w);
   cft_jw_key(&w, "pubkey");
   cft_jw_string(&w, pubkey, pubkey_len);
+  if (pop && !has_message) {
+    cft_jw_key(&w, "proof_of_possession");
+    cft_jw_bool(&w, true);
+  } else if (pop) {
+    cft_jw_key(&w, "dst");
+    cft_jw_cstring(&w, "pop");
+  }
   cft_jw_key(&w, "scheme");
   cft_jw_cstring(&w, "bls");
   copy_field(&w, req, len, "message_encoding", "encoding");
@@ -606,9 +620,25 @@ CRYFTTEE_CAPABILITY(bls_sign) {
   uint32_t pubkey_len = 0;
   uint64_t error = 0;
   if (!resolve_pubkey(request, request_len, pubkey, &pubkey_len, &error)) return error;
+  /* A proof of possession (type PROOF_OF_POSSESSION / POP, or dst "pop") is never a typed eth2
+   * request: signing it under the signature suite would give a valid-looking wrong answer. */
+  bool pop = false;
+  char kind[32];
+  uint32_t n = 0;
+  if (has_field(request, request_len, "type") &&
+      cft_json_get_string(request, request_len, "type", kind, sizeof(kind), &n)) {
+    pop = equals_ci(kind, n, "PROOF_OF_POSSESSION") || equals_ci(kind, n, "POP");
+  }
+  if (has_field(request, request_len, "dst")) {
+    if (!cft_json_get_string(request, request_len, "dst", kind, sizeof(kind), &n) ||
+        !(equals_ci(kind, n, "pop") || equals_ci(kind, n, "sig"))) {
+      return error_answer("invalid_dst", "dst must be sig or pop", "invalid_argument", 0);
+    }
+    pop = pop || equals_ci(kind, n, "pop");
+  }
   bool raw = has_field(request, request_len, "data") || has_field(request, request_len, "message");
-  return raw ? sign_raw(request, request_len, base64, pubkey, pubkey_len)
-             : sign_typed(request, request_len, base64, pubkey, pubkey_len);
+  return raw || pop ? sign_raw(request, request_len, base64, pubkey, pubkey_len, pop)
+                    : sign_typed(request, request_len, base64, pubkey, pubkey_len);
 }
 
 /* ---- Status panel: Web3Signer's reachability and its keys (short timeout: status pages ask

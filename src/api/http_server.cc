@@ -25,6 +25,7 @@
 #include "api/http_session.h"
 #include "api/responses.h"
 #include "core/mutex.h"
+#include "core/unix_socket_path.h"
 
 namespace cryfttee::api {
 
@@ -79,18 +80,6 @@ Result<std::unique_ptr<tcp::acceptor>> OpenTcpAcceptor(asio::io_context& ioc,
   return acceptor;
 }
 
-// Connecting tells a live socket from a stale one: a process that still listens accepts.
-bool UnixSocketIsLive(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return live;
-}
-
 // Raises the soft descriptor limit to the hard one (systemd's default soft limit is 1024) and
 // returns how many connections fit, keeping a reserve for key files, modules, logs and the
 // listeners themselves.
@@ -123,7 +112,8 @@ struct HttpServer::Impl : SessionRegistry {
       : options(std::move(o)),
         control(asio::make_strand(ioc)),
         signals(control),
-        deadline(control) {}
+        deadline(control),
+        ticker(control) {}
 
   ServerOptions options;
   asio::io_context ioc;
@@ -132,6 +122,7 @@ struct HttpServer::Impl : SessionRegistry {
   asio::strand<asio::io_context::executor_type> control;
   asio::signal_set signals;
   asio::steady_timer deadline;
+  asio::steady_timer ticker;  // options.on_tick, on the loop so a wedged loop misses its ticks
   std::vector<std::unique_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::unique_ptr<local::acceptor>> unix_acceptors;
   std::vector<std::unique_ptr<asio::ssl::context>> tls_contexts;
@@ -145,6 +136,16 @@ struct HttpServer::Impl : SessionRegistry {
   Mutex mu;
   std::set<std::shared_ptr<SessionBase>> sessions GUARDED_BY(mu);
   std::map<std::string, size_t> per_listener GUARDED_BY(mu);  // open sessions by listener name
+
+  // Runs on the control strand: calls on_tick, then waits tick_interval, until shutdown.
+  void Tick() {
+    if (stopping) return;
+    options.on_tick();
+    ticker.expires_after(options.tick_interval);
+    ticker.async_wait([this](boost::system::error_code ec) {
+      if (!ec) Tick();
+    });
+  }
 
   size_t CapOf(const ListenerSpec& spec) const {
     size_t cap =
@@ -245,6 +246,8 @@ struct HttpServer::Impl : SessionRegistry {
   void BeginShutdown() {
     if (stopping.exchange(true)) return;
     spdlog::info("shutting down: no longer accepting connections");
+    if (options.on_stopping) options.on_stopping();
+    ticker.cancel();
     boost::system::error_code ignored;
     for (auto& a : tcp_acceptors) a->close(ignored);
     for (auto& a : unix_acceptors) a->close(ignored);
@@ -291,24 +294,7 @@ HttpServer::~HttpServer() {
 }
 
 Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
-  if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return Status::InvalidArgument(
-        "invalid_socket_path", "socket path is empty or longer than " +
-                                   std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
-  }
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      return Status::FailedPrecondition(
-          "socket_path_occupied", path + " exists and is not a socket; refusing to replace it");
-    }
-    if (UnixSocketIsLive(path)) {
-      return Status::FailedPrecondition(
-          "socket_in_use", "another process is serving on " + path + "; refusing to take it over");
-    }
-    spdlog::warn("removing stale socket {} left by a process that is gone", path);
-    ::unlink(path.c_str());
-  }
+  CRYFTTEE_RETURN_IF_ERROR(PrepareUnixSocketPath(path));
   auto acceptor = std::make_unique<local::acceptor>(impl_->ioc);
   boost::system::error_code ec;
   acceptor->open(local(), ec);
@@ -321,8 +307,39 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   ::chmod(path.c_str(), 0660);
   acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Internal("listen_failed", "listen on " + path + ": " + ec.message());
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) impl_->unix_paths.emplace_back(path, st.st_ino);
 
+  auto* raw = acceptor.get();
+  impl_->unix_acceptors.push_back(std::move(acceptor));
+  Impl* impl = impl_.get();
+  impl_->Accept(raw, [impl, spec](local::socket socket) {
+    using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
+    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl));
+  });
+  return Status::Ok();
+}
+
+Status HttpServer::AdoptUnix(int fd, ListenerSpec spec, std::string* path) {
+  int type = 0, listening = 0;
+  socklen_t len = sizeof(type);
+  sockaddr_un addr{};
+  socklen_t addr_len = sizeof(addr);
+  bool ok = ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+  len = sizeof(listening);
+  ok = ok && ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening;
+  ok = ok && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) == 0 &&
+       addr.sun_family == AF_UNIX;
+  if (!ok) {
+    return Status::InvalidArgument("invalid_socket", "descriptor " + std::to_string(fd) +
+                                                         " is not a listening Unix stream socket");
+  }
+  *path = std::string(addr.sun_path, ::strnlen(addr.sun_path, sizeof(addr.sun_path)));
+  auto acceptor = std::make_unique<local::acceptor>(impl_->ioc);
+  boost::system::error_code ec;
+  acceptor->assign(local(), fd, ec);
+  if (ec) return Status::Internal("listen_failed", "adopt descriptor: " + ec.message());
+  // Not added to unix_paths: the socket unit owns the file, so it is never unlinked here.
   auto* raw = acceptor.get();
   impl_->unix_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
@@ -410,6 +427,12 @@ void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
     impl.deadline.expires_at(asio::steady_timer::time_point::max());
     impl.deadline.async_wait([&impl](boost::system::error_code e) { impl.OnDeadline(e); });
   });
+
+  // Posted after the acceptors' first waits, so it runs once the loop is serving them.
+  if (impl.options.on_serving) asio::post(impl.ioc, impl.options.on_serving);
+  if (impl.options.on_tick && impl.options.tick_interval.count() > 0) {
+    asio::post(impl.control, [&impl] { impl.Tick(); });
+  }
 
   std::vector<std::thread> workers;
   for (int i = 1; i < impl.options.threads; ++i) workers.emplace_back([&impl] { impl.ioc.run(); });

@@ -39,6 +39,14 @@ struct ServerOptions {
   // server abandons them: it must make blocked handlers return (e.g. abort outbound calls), or
   // joining their threads would outlast the grace period.
   std::function<void()> on_grace_expired;
+  // Runs once on a worker thread as soon as Run() serves requests (every listener accepting),
+  // and once when shutdown begins: the daemon tells systemd READY=1 and STOPPING=1 here.
+  std::function<void()> on_serving;
+  std::function<void()> on_stopping;
+  // Runs every `tick_interval` on the server's event loop while it serves (the systemd watchdog
+  // ping: a loop too wedged to run it stops the pings).
+  std::chrono::milliseconds tick_interval{0};
+  std::function<void()> on_tick;
 };
 
 // Called after every response, on the worker thread that served it.
@@ -77,6 +85,11 @@ class HttpServer {
   // Binds a Unix socket at `path` with mode 0660. A stale socket (nobody answers) is replaced;
   // a live one is never taken (code "socket_in_use"). The file is removed when the server stops.
   Status ListenUnix(const std::string& path, ListenerSpec spec);
+  // Serves on a listening Unix stream socket someone else created and bound (systemd socket
+  // activation: LISTEN_FDS). The server owns `fd` from here on but never unlinks its file: the
+  // socket unit created it and keeps it across restarts. Code "invalid_socket" unless `fd` is a
+  // listening AF_UNIX stream socket. `path` receives the socket's file name.
+  Status AdoptUnix(int fd, ListenerSpec spec, std::string* path);
   // "host:port" or "[v6]:port". Port 0 picks a free port; BoundPort() reports it.
   Status ListenTcp(const std::string& address, ListenerSpec spec);
   Status ListenTls(const std::string& address, const TlsFiles& tls, ListenerSpec spec);

@@ -1,11 +1,13 @@
-// Runs one capability of a module for an API request and turns the module's answer into an
-// HTTP response. Shared by the staking and panel handlers so every module call maps failures the
-// same way:
+// Runs one capability of a module for an API request (through runtime/module_call.h, the path
+// the gRPC signer shares) and turns the module's answer into an HTTP response. Shared by the
+// staking and panel handlers so every module call maps failures the same way:
 //   - no module offers the capability        -> the registry's status (404/503) as JSON
 //   - the module trapped, ran out of fuel... -> 502 "module_failed", naming the module
+//   - the request is above the engine's cap  -> 413 "request_too_large"
 //   - the module answered {"success": false, "error": "<code>", "kind": "<category>"} -> the
-//     code with the category's HTTP status (api/responses.cc HttpStatusFor, the one mapping);
-//     an answer without a valid kind -> 502 "module_error"
+//     code with the category's HTTP status (runtime::ModuleAnswerStatus classifies,
+//     api/responses.cc HttpStatusFor maps); an answer without a valid kind -> 502
+//     "module_error"; the module's upstream_status is kept when it gave one
 #pragma once
 
 #include <string>
@@ -14,19 +16,15 @@
 #include "api/api_context.h"
 #include "api/http_types.h"
 #include "api/responses.h"
+#include "runtime/module_call.h"
 
 namespace cryfttee::api {
 
-struct ModuleAnswer {
-  Json body;              // the module's JSON answer (an object) when ok
-  std::string module_id;  // which module answered
-  std::string module_version;
-};
+using runtime::ModuleAnswer;
 
 // `module_id` empty = dispatch by default. `request` is the JSON text handed to the module as
 // is (the client's own body: the module owns its shapes, so nothing is re-encoded on the way).
-// Fails with the registry's status (no module for the capability) or "module_failed"
-// (kUpstream: trap, fuel, bad output); a module that answered {"success": false} is NOT a
+// Fails as runtime::CallModule does; a module that answered {"success": false} is NOT a
 // failure here: the caller maps it with ModuleErrorResponse.
 Result<ModuleAnswer> CallModule(const ApiContext& ctx, const std::string& capability,
                                 const std::string& module_id, std::string_view request);

@@ -3,9 +3,35 @@
 #include "api/responses.h"
 #include "core/clock.h"
 #include "core/json_fields.h"
+#include "tee/quote_provider.h"
 
 namespace cryfttee::api {
 namespace {
+
+// Which QuoteProvider the key side has and, when a nonce was sent, its evidence over
+// ReportDataFor(nonce_binding). A provider that fails says why ("quote_error") instead of
+// failing the whole answer: the binary and module hashes are still worth having.
+Json TeeEvidence(tee::Client& keys, const std::string& nonce_binding) {
+  Json out = Json::object();
+  if (nonce_binding.empty()) {
+    auto info = keys.Hello();
+    out["provider"] = info.ok() ? info->quote_provider : "unknown";
+    return out;
+  }
+  Bytes report_data = tee::ReportDataFor(nonce_binding);
+  out["report_data"] = "0x" + HexEncode(report_data);
+  auto quote = keys.GetQuote(report_data);
+  if (!quote.ok()) {
+    auto info = keys.Hello();
+    out["provider"] = info.ok() ? info->quote_provider : "unknown";
+    out["quote_error"] = quote.status().code();
+    out["quote_error_message"] = quote.status().message();
+    return out;
+  }
+  out["provider"] = quote->provider;
+  if (!quote->quote.empty()) out["quote"] = Base64Encode(quote->quote);
+  return out;
+}
 
 HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
   std::string nonce;
@@ -28,10 +54,21 @@ HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
       {"cryfttee_version", a.cryfttee_version},
       {"timestamp", FormatRfc3339Millis(a.timestamp_ms)},
   };
+  // Which key this process serves to a node over gRPC, and where (not covered by
+  // nonce_binding; docs/rpcsigner.md).
+  Json rpc = RpcSignerJson(ctx);
+  Json served = {{"enabled", rpc.value("enabled", false)}};
+  for (const char* key : {"endpoint", "tls", "key_handle", "public_key"}) {
+    if (rpc.contains(key)) served[key] = rpc[key];
+  }
+  body["rpcsigner"] = served;
   if (!nonce.empty()) {
     body["nonce"] = a.nonce;
     body["nonce_binding"] = a.nonce_binding;
   }
+  tee::Connection enclave = ProbeKeys(ctx);
+  body["enclave"] = EnclaveJson(enclave);
+  if (ctx.keys && enclave.connected) body["tee"] = TeeEvidence(*ctx.keys, a.nonce_binding);
   return JsonResponse(body);
 }
 
@@ -62,6 +99,17 @@ HttpResponse Heartbeat(const ApiContext& ctx, const HttpRequest& req) {
 
 }  // namespace
 
+tee::Connection ProbeKeys(const ApiContext& ctx) {
+  if (!ctx.keys) return tee::Connection{"in_process", false, ""};
+  return ctx.keys->Probe();
+}
+
+Json EnclaveJson(const tee::Connection& keys) {
+  return {{"mode", keys.mode},
+          {"connected", keys.connected},
+          {"address", keys.address.empty() ? Json(nullptr) : Json(keys.address)}};
+}
+
 SignerState SignerReadiness(const ApiContext& ctx) {
   SignerState state;
   if (!ctx.backends) {
@@ -76,9 +124,13 @@ SignerState SignerReadiness(const ApiContext& ctx) {
   return state;
 }
 
-Json ConnectionJson(const ApiContext& ctx, int64_t now_ms) {
+Json RpcSignerJson(const ApiContext& ctx) {
+  if (!ctx.rpcsigner_status) return {{"enabled", false}};
+  return ctx.rpcsigner_status();
+}
+
+Json ConnectionJson(const ApiContext& ctx, int64_t now_ms, const SignerState& signer) {
   runtime::ConnectionSnapshot s = ctx.connection->Snapshot(now_ms);
-  SignerState signer = SignerReadiness(ctx);
   return {
       {"connected", s.connected},
       {"transport", s.transport},
@@ -105,7 +157,7 @@ void AddRuntimeRoutes(Router& router, const ApiContext& ctx) {
   router.Add("POST", "/v1/runtime/heartbeat",
              [&ctx](const HttpRequest& r) { return Heartbeat(ctx, r); });
   router.Add("GET", "/v1/runtime/connection", [&ctx](const HttpRequest&) {
-    Json body = ConnectionJson(ctx, NowUnixMillis());
+    Json body = ConnectionJson(ctx, NowUnixMillis(), SignerReadiness(ctx));
     body["success"] = true;
     return JsonResponse(body);
   });

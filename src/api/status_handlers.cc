@@ -59,6 +59,9 @@ HttpResponse Status(const ApiContext& ctx) {
   int64_t now = NowUnixMillis();
   SignerView view = ctx.backends ? ctx.backends->View() : SignerView{};
   if (!ctx.backends) view.reason = "no signer backends";
+  // One view for the whole answer: "ready", the connection block and the key lists agree. While
+  // a remote enclave is down its key lists are empty and "enclave" says why.
+  SignerState signer{view.ready, view.module_id, view.module_version, view.reason};
   auto snapshot = ctx.registry ? ctx.registry->Current() : std::make_shared<runtime::Snapshot>();
 
   Json defaults = Json::object();
@@ -80,7 +83,8 @@ HttpResponse Status(const ApiContext& ctx) {
       {"success", true},
       {"cryfttee_version", CRYFTTEE_VERSION},
       {"uptime_seconds", (MonotonicMillis() - ctx.started_monotonic_ms) / 1000},
-      {"connection", ConnectionJson(ctx, now)},
+      {"connection", ConnectionJson(ctx, now, signer)},
+      {"enclave", EnclaveJson(view.keys)},
       {"modules", ModulesJson(*snapshot)},
       {"defaults", defaults},
       {"keys", {{"bls", KeyJson(view.bls_keys)}, {"tls", KeyJson(view.tls_keys)}}},
@@ -96,6 +100,7 @@ HttpResponse Status(const ApiContext& ctx) {
       // (runtime/web3signer_monitor.h).
       {"web3signer_connected", view.web3signer_connected},
       {"web3signer", web3signer},
+      {"rpcsigner", RpcSignerJson(ctx)},
   };
   if (!view.ready) body["reason"] = view.reason;
   return JsonResponse(body);

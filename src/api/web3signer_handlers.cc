@@ -69,6 +69,11 @@ HttpResponse Forward(const ApiContext& ctx, const HttpRequest& req, const std::s
   if (!answer.ok()) {
     spdlog::warn("web3signer face: {} {} failed after {} ms: {}", req.method, target, took,
                  answer.status().ToString());
+    // Web3Signer answered something unusable: a bad gateway, not an unavailable one.
+    const std::string& code = answer.status().code();
+    if (code == "http_response_too_large" || code == "http_bad_response") {
+      return ReasonPhrase(502, "Bad Gateway");
+    }
     return ReasonPhrase(503, "Service Unavailable");
   }
   if (is_sign) {

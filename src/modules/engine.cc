@@ -152,6 +152,7 @@ Result<std::shared_ptr<LoadedModule>> LoadModule(std::string id, ByteSpan wasm,
   engine_limits.max_memory_pages = limits.max_memory_pages;
   engine_limits.max_locals_per_function = limits.max_locals_per_function;
   engine_limits.max_output_bytes = limits.max_output_bytes;
+  engine_limits.max_request_bytes = limits.max_request_bytes;
   engine_limits.wall_time_ms = limits.wall_time_ms;
 
   Result<std::shared_ptr<wb::Program>> program =

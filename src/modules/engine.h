@@ -28,9 +28,12 @@ struct Limits {
   uint64_t fuel_per_call = 200'000'000;  // metered units (≈ instructions at loop heads/calls)
   uint32_t max_memory_pages = 256;       // 64 KiB pages: 16 MiB
   uint32_t max_locals_per_function = 4096;
-  // The request and the answer. The daemon raises it to its body limit plus overhead, since a
-  // request reaches the module verbatim; the default fits a 1 MiB message as base64.
-  uint32_t max_output_bytes = 2 << 20;
+  uint32_t max_output_bytes = 1 << 20;  // the module's answer
+  // The JSON request. Raw bytes travel in base64 inside it (4/3 of their size): 2 MiB carries the
+  // 1 MiB messages the gRPC signer accepts (docs/rpcsigner.md) with room for the other fields.
+  // The daemon raises it to its HTTP body limit plus 64 KiB, since an API request body reaches
+  // the module verbatim.
+  uint32_t max_request_bytes = 2 << 20;
   uint32_t wall_time_ms = 5000;
   uint32_t degraded_after_failures = 5;  // consecutive failed calls before "degraded"
 };
@@ -98,8 +101,8 @@ class LoadedModule {
   virtual const std::string& id() const = 0;
   // Calls export `name(ptr, len) -> i64 (ptr << 32 | len)` with `request` copied into guest memory
   // through cryfttee_alloc, and returns the bytes the guest points at (capped by max_output_bytes).
-  // Codes: "module_trap", "module_out_of_fuel", "module_timeout", "module_bad_output",
-  // "no_such_export".
+  // Codes: "request_too_large" (kTooLarge, above max_request_bytes), "module_trap",
+  // "module_out_of_fuel", "module_timeout", "module_bad_output", "no_such_export".
   virtual Result<std::string> CallJson(std::string_view name, std::string_view request,
                                        void* call_data = nullptr) = 0;
   virtual ModuleHealth health() const = 0;

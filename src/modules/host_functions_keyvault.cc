@@ -14,7 +14,6 @@ namespace {
 
 using keys::KeyInfo;
 using keys::KeyType;
-using keys::KeyVault;
 using nlohmann::json;
 
 // The error kind travels with the code, so the daemon maps it to HTTP once (api/responses.cc).
@@ -71,7 +70,7 @@ Result<KeyType> KeyTypeField(const json& req) {
 }
 
 // The key a request names: exactly one of "key_handle" and "pubkey".
-Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
+Result<KeyInfo> SelectKey(tee::Client& vault, const json& req) {
   CRYFTTEE_ASSIGN_OR_RETURN(std::string handle, StringField(req, "key_handle", false));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string pubkey, StringField(req, "pubkey", false));
   if (handle.empty() == pubkey.empty()) {
@@ -82,7 +81,7 @@ Result<KeyInfo> SelectKey(const KeyVault& vault, const json& req) {
   return vault.FindByPublicKey(raw);
 }
 
-Result<json> Generate(KeyVault& vault, const json& req, std::string_view) {
+Result<json> Generate(tee::Client& vault, const json& req, std::string_view) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "label"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
@@ -90,7 +89,7 @@ Result<json> Generate(KeyVault& vault, const json& req, std::string_view) {
   return KeyAnswer(key);
 }
 
-Result<json> Import(KeyVault& vault, const json& req, std::string_view) {
+Result<json> Import(tee::Client& vault, const json& req, std::string_view) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "key_material", "password", "label"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
@@ -134,7 +133,7 @@ Result<json> Import(KeyVault& vault, const json& req, std::string_view) {
   return KeyAnswer(key);
 }
 
-Result<json> PublicKey(KeyVault& vault, const json& req, std::string_view) {
+Result<json> PublicKey(tee::Client& vault, const json& req, std::string_view) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_handle", "pubkey"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   return KeyAnswer(key);
@@ -151,7 +150,7 @@ json SignatureAnswer(const KeyInfo& key, ByteSpan signature) {
 // What protects keys, and nothing else: the key exists, it is used only by its own scheme, the
 // BLS domain is one of the two ciphersuites, and the bytes decode under the one rule
 // (core/request_bytes.h). `bytes` is the message (BLS) or digest (ECDSA) text.
-Result<json> Sign(KeyVault& vault, const json& req, std::string_view bytes) {
+Result<json> Sign(tee::Client& vault, const json& req, std::string_view bytes) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(
       req, {"key_handle", "pubkey", "scheme", "dst", "proof_of_possession", "format", "encoding"}));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string scheme, StringField(req, "scheme", true));
@@ -194,7 +193,7 @@ Result<json> Sign(KeyVault& vault, const json& req, std::string_view bytes) {
   return SignatureAnswer(key, format == "compact" ? sig.compact : sig.der);
 }
 
-Result<json> List(KeyVault& vault, const json& req, std::string_view) {
+Result<json> List(tee::Client& vault, const json& req, std::string_view) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type"}));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string filter, StringField(req, "key_type", false));
   std::optional<KeyType> only;
@@ -202,8 +201,10 @@ Result<json> List(KeyVault& vault, const json& req, std::string_view) {
   if (!filter.empty() && !ecdsa_only) {
     CRYFTTEE_ASSIGN_OR_RETURN(only, KeyTypeField(req));
   }
+  CRYFTTEE_ASSIGN_OR_RETURN(std::vector<KeyInfo> all, vault.List());
+  CRYFTTEE_ASSIGN_OR_RETURN(tee::EnclaveInfo info, vault.Hello());
   json list = json::array();
-  for (const KeyInfo& k : vault.List()) {
+  for (const KeyInfo& k : all) {
     if (only && k.type != *only) continue;
     if (ecdsa_only && !keys::IsEcdsa(k.type)) continue;
     json entry = KeyAnswer(k);
@@ -212,11 +213,11 @@ Result<json> List(KeyVault& vault, const json& req, std::string_view) {
   }
   return json{{"success", true},
               {"backend", "local-vault"},
-              {"seal_source", keys::SealSourceName(vault.seal_source())},
+              {"seal_source", info.seal_source},
               {"keys", std::move(list)}};
 }
 
-Result<json> Certificate(KeyVault& vault, const json& req, std::string_view) {
+Result<json> Certificate(tee::Client& vault, const json& req, std::string_view) {
   CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_handle", "pubkey", "csr_pem", "common_name"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, SelectKey(vault, req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string csr, StringField(req, "csr_pem", false));
@@ -236,7 +237,7 @@ Result<json> Certificate(KeyVault& vault, const json& req, std::string_view) {
               {"node_id", crypto::FormatNodeId(id)}};
 }
 
-using Operation = Result<json> (*)(KeyVault&, const json&, std::string_view bytes);
+using Operation = Result<json> (*)(tee::Client&, const json&, std::string_view bytes);
 
 // Fuel a keyvault call bills per byte it takes from the guest (request and bytes): the work is
 // native and linear (JSON parse, decoding, hashing), so it is charged at the rate of a guest scan.
@@ -245,7 +246,7 @@ constexpr uint32_t kKeyvaultBytesPerFuel = 4;
 // with_bytes: the function takes (req, req_len, bytes, bytes_len, out, cap), else (req, req_len,
 // out, cap).
 HostFunction MakeFunction(const char* name, Operation op, bool needs_room, bool with_bytes,
-                          std::shared_ptr<KeyVault> vault) {
+                          std::shared_ptr<tee::Client> vault) {
   HostFunction f;
   f.name = name;
   f.grant = kGrantKeyvault;
@@ -296,7 +297,7 @@ HostFunction MakeFunction(const char* name, Operation op, bool needs_room, bool 
 
 }  // namespace
 
-std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault) {
+std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<tee::Client> vault) {
   return {
       MakeFunction("keyvault_generate", &Generate, true, false, vault),
       MakeFunction("keyvault_import", &Import, true, false, vault),

@@ -1,4 +1,5 @@
-// Host functions that give modules the key vault (grant "keyvault"). Keys are named by handle;
+// Host functions that give modules the key vault (grant "keyvault") through tee::Client, so the
+// keys may live in this process or in the enclave. Keys are named by handle;
 // private keys never enter module memory: the module sends a request, the host unseals, signs
 // and wipes, and only public data comes back.
 //
@@ -53,8 +54,8 @@
 #include <memory>
 #include <vector>
 
-#include "keys/vault.h"
 #include "modules/engine.h"
+#include "tee/client.h"
 
 namespace cryfttee::modules {
 
@@ -64,6 +65,8 @@ inline constexpr const char* kGrantKeyvault = "keyvault";
 inline constexpr uint32_t kMaxKeyvaultRequestBytes = 12 * 1024 * 1024;
 inline constexpr uint32_t kMinKeyvaultOutCap = 4096;
 
-std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<keys::KeyVault> vault);
+// `keys` is the daemon's one tee::Client (in process or the enclave); may be null only when the
+// functions are listed, never called (cryftteectl's module tooling).
+std::vector<HostFunction> KeyVaultHostFunctions(std::shared_ptr<tee::Client> keys);
 
 }  // namespace cryfttee::modules

@@ -924,11 +924,11 @@ Result<std::shared_ptr<Program>> Compile(const uint8_t* data, size_t size,
 Result<std::string> CallJson(Program& program, std::string_view export_name,
                              std::string_view request, void* call_data) {
   CRYFTTEE_ASSIGN_OR_RETURN(const ExportInfo* target, FindCallable(program, export_name));
-  if (request.size() > program.limits.max_output_bytes || request.size() > UINT32_MAX) {
+  if (request.size() > program.limits.max_request_bytes || request.size() > UINT32_MAX) {
     return Status::Error(StatusCategory::kTooLarge, "request_too_large",
                          "request of " + std::to_string(request.size()) +
-                             " bytes exceeds the module I/O cap of " +
-                             std::to_string(program.limits.max_output_bytes));
+                             " bytes exceeds the module request cap of " +
+                             std::to_string(program.limits.max_request_bytes));
   }
   SlotLease slot(program);
   CRYFTTEE_RETURN_IF_ERROR(slot->EnsureInstance());

@@ -45,6 +45,7 @@ struct EngineLimits {
   uint32_t max_memory_pages = 0;
   uint32_t max_locals_per_function = 0;
   uint32_t max_output_bytes = 0;
+  uint32_t max_request_bytes = 0;
   uint32_t wall_time_ms = 0;
 };
 

@@ -23,10 +23,9 @@ BackendKey FromVault(const keys::KeyInfo& k) {
 
 }  // namespace
 
-SignerBackends::SignerBackends(const ModuleRegistry* registry,
-                               std::shared_ptr<keys::KeyVault> vault,
+SignerBackends::SignerBackends(const ModuleRegistry* registry, std::shared_ptr<tee::Client> keys,
                                std::shared_ptr<Web3SignerMonitor> web3signer)
-    : registry_(registry), vault_(std::move(vault)), web3signer_(std::move(web3signer)) {}
+    : registry_(registry), keys_(std::move(keys)), web3signer_(std::move(web3signer)) {}
 
 void SignerBackends::KeysChanged() const {
   if (web3signer_) web3signer_->RefreshKeys();
@@ -35,7 +34,15 @@ void SignerBackends::KeysChanged() const {
 SignerView SignerBackends::View() const {
   SignerView v;
   std::vector<keys::KeyInfo> vault_keys;
-  if (vault_) vault_keys = vault_->List();
+  v.keys = keys_ ? keys_->Probe() : tee::Connection{"in_process", false, ""};
+  if (keys_ && v.keys.connected) {
+    auto listed = keys_->List();
+    if (listed.ok()) {
+      vault_keys = std::move(listed).value();
+    } else {
+      v.keys.connected = false;  // it went away between the probe and the list
+    }
+  }
   Web3SignerHealth health;
   if (web3signer_) {
     health = web3signer_->Health();
@@ -64,10 +71,17 @@ SignerView SignerBackends::View() const {
                    ? "Web3Signer " + v.web3signer_url + " is not connected: " + v.web3signer_error
                    : "web3signer_v1 is the default BLS module but no --web3signer-url is set";
   }
+  // A vault-backed module signs only while the key side answers (always, in process).
+  // (No key side at all is a bare-server test: readiness then follows the modules alone.)
+  const bool keys_up = !keys_ || v.keys.connected;
+  if (!via_web3signer && v.ready && !keys_up) {
+    v.ready = false;
+    v.reason = "the key enclave at " + v.keys.address + " is not connected";
+  }
   // Generating a key needs the register capability and, through Web3Signer, Web3Signer itself.
   v.key_generation = registry_ && registry_->Resolve("bls_register").ok() &&
-                     (!via_web3signer || v.web3signer_connected);
-  v.tls_ready = registry_ && registry_->Resolve("tls_sign").ok();
+                     (via_web3signer ? v.web3signer_connected : keys_up);
+  v.tls_ready = registry_ && registry_->Resolve("tls_sign").ok() && keys_up;
 
   std::map<std::string, const keys::KeyInfo*> bls_in_vault;
   for (const keys::KeyInfo& k : vault_keys) {  // oldest first

@@ -7,11 +7,15 @@
 //     vault says so (vault_copy, key_handle), which is what lets it sign raw messages. For a
 //     vault-backed module (bls_tls_signer_v1) it is the vault's BLS keys.
 //   - TLS keys come from the vault (every TLS module is vault-backed).
+//   - The vault is reached through tee::Client: in this process, or in a cryfttee-enclave. While
+//     a remote enclave does not answer, the vault's key lists are empty and `keys` says so.
 //   - `ready` (BLS signing) needs the default BLS module loaded and, for web3signer_v1,
-//     Web3Signer connected; capabilities follow the same facts.
+//     Web3Signer connected, for a vault-backed module the key side answering; capabilities
+//     follow the same facts.
 //
 // Threading: View() may be called from any thread; it reads the registry's current snapshot,
-// the vault and the monitor, each thread-safe.
+// the key side and the monitor, each thread-safe. In remote mode each View() costs one round
+// trip to the enclave (Probe, then List while it answers).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +26,7 @@
 #include "keys/vault.h"
 #include "runtime/module_registry.h"
 #include "runtime/web3signer_monitor.h"
+#include "tee/client.h"
 
 namespace cryfttee::runtime {
 
@@ -52,14 +57,15 @@ struct SignerView {
   bool web3signer_connected = false;
   std::string web3signer_url;
   std::string web3signer_error;
+  tee::Connection keys;              // how the vault is reached and whether it answers now
   std::vector<BackendKey> bls_keys;  // "the" key first: oldest vault copy, then Web3Signer's order
   std::vector<BackendKey> tls_keys;  // oldest first
 };
 
 class SignerBackends {
  public:
-  // `vault` and `web3signer` may be null (no vault in bare-server tests; no URL configured).
-  SignerBackends(const ModuleRegistry* registry, std::shared_ptr<keys::KeyVault> vault,
+  // `keys` and `web3signer` may be null (no vault in bare-server tests; no URL configured).
+  SignerBackends(const ModuleRegistry* registry, std::shared_ptr<tee::Client> keys,
                  std::shared_ptr<Web3SignerMonitor> web3signer);
 
   SignerView View() const;
@@ -69,7 +75,7 @@ class SignerBackends {
 
  private:
   const ModuleRegistry* registry_;
-  std::shared_ptr<keys::KeyVault> vault_;
+  std::shared_ptr<tee::Client> keys_;
   std::shared_ptr<Web3SignerMonitor> web3signer_;
 };
 

@@ -107,6 +107,7 @@ std::vector<std::string> DaemonArgs(const TempDir& dir, bool bundled_modules) {
     args.insert(args.end(), {"--module-dir", BuildDir() + "/modules", "--trust-config",
                              BuildDir() + "/config/trust.toml"});
   }
+  for (auto& a : SharedEnclaveArgs(dir.File("data"))) args.push_back(std::move(a));
   return args;
 }
 

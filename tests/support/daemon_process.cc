@@ -80,6 +80,20 @@ bool DaemonProcess::Spawn() {
     args.insert(args.end(), {"--module-dir", dir_.File("no-modules"), "--trust-config",
                              dir_.File("no-trust.toml")});
   }
+  bool remote = options_.keys == DaemonOptions::Keys::kAlways ||
+                (options_.keys == DaemonOptions::Keys::kAuto && TestEnclaveMode());
+  if (remote) {
+    if (!enclave_) {
+      std::string data = data_dir_;
+      for (size_t i = 0; i + 1 < options_.args.size(); ++i) {
+        if (options_.args[i] == "--data-dir") data = options_.args[i + 1];
+      }
+      enclave_ = std::make_unique<EnclaveProcess>(dir_.path(), data, SealArgsOf(options_.args),
+                                                  options_.env);
+    }
+    if (!enclave_->Running() && !enclave_->Start()) return false;
+    args.insert(args.end(), {"--enclave-addr", enclave_->address()});
+  }
   // Later flags win in CLI11 for single-value options, so test-specific flags override these.
   args.insert(args.end(), options_.args.begin(), options_.args.end());
 
@@ -99,6 +113,17 @@ bool DaemonProcess::Spawn() {
       ::setrlimit(RLIMIT_NOFILE, &rl);
     }
     if (options_.umask >= 0) ::umask(static_cast<mode_t>(options_.umask));
+    if (!listen_fds_.empty()) {
+      // Moved above any descriptor they could collide with first, then into place from 3 on.
+      std::vector<int> high;
+      for (int f : listen_fds_) high.push_back(::fcntl(f, F_DUPFD, 100));
+      for (size_t i = 0; i < high.size(); ++i) {
+        ::dup2(high[i], 3 + static_cast<int>(i));
+        ::close(high[i]);
+      }
+      env.push_back("LISTEN_FDS=" + std::to_string(high.size()));
+      env.push_back("LISTEN_PID=" + std::to_string(::getpid()));
+    }
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);

@@ -5,9 +5,11 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "support/enclave_process.h"
 #include "support/raw_http.h"
 
 namespace cryfttee::testing {
@@ -40,6 +42,10 @@ struct DaemonOptions {
   bool bundled_modules = true;             // point at the build tree's signed modules
   long rlimit_nofile = 0;                  // > 0: the child's RLIMIT_NOFILE (soft and hard)
   int umask = -1;                          // >= 0: the child's umask (else inherited)
+  // Where the keys live: kAuto follows CRYFTTEE_TEST_ENCLAVE (enclave_process.h); kAlways
+  // starts a cryfttee-enclave beside the daemon; kNever keeps the vault in the daemon (tests of
+  // the daemon's own vault start-up).
+  enum class Keys { kAuto, kAlways, kNever } keys = Keys::kAuto;
 };
 
 class DaemonProcess {
@@ -51,6 +57,9 @@ class DaemonProcess {
   bool Start(int timeout_ms = 15'000);
   // Starts without waiting.
   bool Spawn();
+  // Socket activation, before Spawn(): these descriptors become the child's 3, 4, ... with
+  // LISTEN_FDS and LISTEN_PID (the child's own pid) set, as systemd passes a socket unit's.
+  void PassListenFds(std::vector<int> fds) { listen_fds_ = std::move(fds); }
   bool WaitReady(int timeout_ms);
   // Sends `signo` and waits for exit; returns the exit code (128+signal if killed), -1 on timeout.
   int Stop(int signo = 15, int timeout_ms = 15'000);
@@ -64,6 +73,9 @@ class DaemonProcess {
   const TempDir& dir() const { return dir_; }
   std::string Log() const;
 
+  // The daemon's enclave in remote mode (null otherwise). It outlives daemon restarts.
+  EnclaveProcess* enclave() { return enclave_.get(); }
+
   RawResponse Get(const std::string& target) const;
   RawResponse Post(const std::string& target, const std::string& body) const;
 
@@ -74,6 +86,8 @@ class DaemonProcess {
   std::string data_dir_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
+  std::vector<int> listen_fds_;
+  std::unique_ptr<EnclaveProcess> enclave_;
 };
 
 }  // namespace cryfttee::testing

@@ -304,6 +304,13 @@ describe('kiosk', () => {
       assert.equal((await row.locator('td[data-label="Backend"]').textContent()).trim(), k.backend);
     }
 
+    // gRPC signer: off here (no --rpcsigner-addr), and the card says how to turn it on.
+    assert.equal(status.rpcsigner.enabled, false);
+    assert.equal(attestation.rpcsigner.enabled, false);
+    assert.match(await page.locator('#rpcsigner-body .badge').textContent(), /Off/);
+    const rpc = await page.locator('#rpcsigner-body').textContent();
+    assert.ok(rpc.includes('--rpcsigner-addr'), 'the card names the flag');
+
     // Status panels: every loaded module's panel, item by item.
     for (const m of status.modules.filter((x) => x.loaded)) {
       const panel = await daemon.apiOk('GET', `/v1/modules/${m.id}/status-panel`);

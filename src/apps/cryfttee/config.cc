@@ -10,6 +10,8 @@
 
 #include "core/log.h"
 #include "net/origin.h"
+#include "tee/address.h"
+#include "tee/quote_provider.h"
 
 namespace cryfttee::app {
 namespace {
@@ -45,6 +47,10 @@ const std::vector<Setting>& Settings() {
        "Prometheus /metrics listen address (keep it on loopback), or \"\" for none"},
       {"data_dir", &Config::data_dir, "sealed key storage directory"},
       {"seal_password_file", &Config::seal_password_file, "file holding the key-sealing secret"},
+      {"enclave_addr", &Config::enclave_addr,
+       "keys in a cryfttee-enclave at unix:PATH or vsock://CID:PORT (default: in this process)"},
+      {"quote_provider", &Config::quote_provider,
+       "attestation quotes without an enclave: none | tdx | sev-snp | nitro | auto"},
       {"web3signer_url", &Config::web3signer_url,
        "Web3Signer base URL (http:// or https://); its origin is the only one modules may reach"},
       {"web3signer_ca_file", &Config::web3signer_ca_file,
@@ -55,6 +61,16 @@ const std::vector<Setting>& Settings() {
        "how long a forwarded Web3Signer sign may take in all (1000-30000)"},
       {"default_bls_module", &Config::default_bls_module,
        "module that serves bls_* by default (default: web3signer_v1 with a Web3Signer URL)"},
+      {"rpcsigner_addr", &Config::rpcsigner_addr,
+       "gRPC signer (AvalancheGo remote signer) address: unix:///path or HOST:PORT; off by "
+       "default"},
+      {"rpcsigner_key", &Config::rpcsigner_key,
+       "key handle the gRPC signer serves (default: the oldest BLS key)"},
+      {"rpcsigner_tls_cert", &Config::rpcsigner_tls_cert,
+       "PEM certificate chain for the gRPC signer (required off loopback)"},
+      {"rpcsigner_tls_key", &Config::rpcsigner_tls_key, "PEM private key for the gRPC signer"},
+      {"rpcsigner_tls_client_ca", &Config::rpcsigner_tls_client_ca,
+       "require gRPC signer clients to present a certificate from this CA"},
       {"log_format", &Config::log_format, "human | json"},
       {"log_level", &Config::log_level, "trace | debug | info | warn | error | off"},
       {"connected_window_seconds", &Config::connected_window_seconds,
@@ -274,6 +290,17 @@ Status ValidateConfig(Config* c) {
   if (c->data_dir.empty()) return BadValue(*c, "data_dir", c->data_dir, "must not be empty");
   if (!c->seal_password_file.empty() && !IsReadableFile(c->seal_password_file)) {
     return BadValue(*c, "seal_password_file", c->seal_password_file, "file is not readable");
+  }
+  if (!c->enclave_addr.empty()) {
+    auto addr = tee::ParseAddress(c->enclave_addr);
+    if (!addr.ok()) return BadValue(*c, "enclave_addr", c->enclave_addr, addr.status().message());
+    if (addr->kind == tee::Address::Kind::kVsock && addr->cid == tee::kVsockCidAny) {
+      return BadValue(*c, "enclave_addr", c->enclave_addr, "the parent needs the enclave's CID");
+    }
+  }
+  if (!tee::MakeQuoteProvider(c->quote_provider).ok()) {
+    return BadValue(*c, "quote_provider", c->quote_provider,
+                    "must be none, tdx, sev-snp, nitro or auto");
   }
   if (!c->web3signer_url.empty()) {
     auto origin = net::ParseOrigin(c->web3signer_url);

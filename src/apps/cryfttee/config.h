@@ -29,10 +29,19 @@ struct Config {
   std::string metrics_addr = "127.0.0.1:9323";  // "" disables the Prometheus listener
   std::string data_dir = "/var/lib/cryfttee";
   std::string seal_password_file;
+  // Where the keys live: empty = a vault in this process (the embedded default); else the
+  // cryfttee-enclave to use, "unix:PATH" or "vsock://CID:PORT" (this process then holds no key).
+  std::string enclave_addr;
+  std::string quote_provider = "none";  // in-process mode: none | tdx | sev-snp | nitro | auto
   std::string web3signer_url;
   std::string web3signer_ca_file;            // PEM CA bundle for an https Web3Signer
   std::string web3signer_vault_copy = "on";  // keep a sealed copy of imported keys: on | off
   std::string default_bls_module;  // empty: web3signer_v1 when a URL is set, else the manifest's
+  std::string rpcsigner_addr;      // "" or "off": no gRPC signer (docs/rpcsigner.md)
+  std::string rpcsigner_key;       // key handle; "" = the vault's oldest BLS key
+  std::string rpcsigner_tls_cert;
+  std::string rpcsigner_tls_key;
+  std::string rpcsigner_tls_client_ca;
   std::string log_format = "human";
   std::string log_level = "info";
   int64_t connected_window_seconds = 15;

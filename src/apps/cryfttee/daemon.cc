@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
@@ -17,6 +19,7 @@
 #include "api/staking_handlers.h"
 #include "api/status_handlers.h"
 #include "api/web3signer_handlers.h"
+#include "core/bytes.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
@@ -25,11 +28,15 @@
 #include "modules/host_functions_keyvault.h"
 #include "net/http_client.h"
 #include "ops/metrics.h"
+#include "ops/systemd.h"
+#include "rpcsigner/signer_server.h"
 #include "runtime/attestation.h"
 #include "runtime/connection_tracker.h"
 #include "runtime/module_registry.h"
 #include "runtime/signer_backends.h"
 #include "runtime/web3signer_monitor.h"
+#include "tee/in_process_client.h"
+#include "tee/remote_client.h"
 
 namespace cryfttee::app {
 namespace {
@@ -64,6 +71,87 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
   };
 }
 
+// The one tee::Client of this process: the enclave named by enclave_addr (this process then
+// never holds a private key), else a vault opened here, also returned in `local_vault` for the
+// one host function that needs the vault itself (exporting a key to Web3Signer's keymanager).
+// Null after logging why not.
+std::shared_ptr<tee::Client> OpenKeys(const Config& config,
+                                      std::shared_ptr<keys::KeyVault>* local_vault) {
+  if (!config.enclave_addr.empty()) {
+    tee::RemoteOptions options;
+    options.address = *tee::ParseAddress(config.enclave_addr);  // validated with the config
+    auto remote = std::make_shared<tee::RemoteClient>(options);
+    auto info = remote->Hello();
+    if (info.ok()) {
+      spdlog::info("keys: enclave at {} ({} keys, sealed with the {}, quotes: {})",
+                   config.enclave_addr, info->key_count, info->seal_source, info->quote_provider);
+    } else {
+      // Not fatal: key routes answer 503 enclave_unavailable until it is up.
+      spdlog::warn("keys: enclave at {} is not answering yet: {}", config.enclave_addr,
+                   info.status().message());
+    }
+    return remote;
+  }
+  keys::VaultOptions vault_options;
+  vault_options.data_dir = config.data_dir;
+  vault_options.seal.password_file = config.seal_password_file;
+  auto vault_or = keys::KeyVault::Open(vault_options);
+  if (!vault_or.ok()) {
+    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
+    return nullptr;
+  }
+  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
+  for (const auto& problem : vault->load_problems()) {
+    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
+  }
+  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
+               keys::SealSourceName(vault->seal_source()));
+  auto quotes = tee::MakeQuoteProvider(config.quote_provider);
+  if (!quotes.ok()) {
+    spdlog::critical("{}", quotes.status().message());
+    return nullptr;
+  }
+  *local_vault = vault;
+  return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
+bool RpcSignerEnabled(const Config& config) {
+  return !config.rpcsigner_addr.empty() && config.rpcsigner_addr != "off";
+}
+
+rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
+  rpcsigner::ServerOptions o;
+  o.addr = config.rpcsigner_addr;
+  o.tls_cert = config.rpcsigner_tls_cert;
+  o.tls_key = config.rpcsigner_tls_key;
+  o.tls_client_ca = config.rpcsigner_tls_client_ca;
+  // As many module-calling threads as the HTTP API has workers: the same CPU bound per door.
+  o.threads = config.worker_threads > 0 ? static_cast<size_t>(config.worker_threads)
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  return o;
+}
+
+// gRPC calls count in the same connection view as API requests (failures are errors there too)
+// and feed the same signing metrics as POST /v1/staking/bls/sign: the latency of each signature
+// under the module that produced it, and Web3Signer's malformed-request counter for a refused one.
+rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker,
+                                          ops::Metrics* metrics) {
+  return [tracker, metrics](const rpcsigner::CallRecord& record) {
+    int64_t now = NowUnixMillis();
+    tracker->RecordRequest(now);
+    if (!record.status.ok()) {
+      tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
+    }
+    if (record.method == "PublicKey") return;
+    if (record.status.ok()) {
+      metrics->ObserveSigning("bls", record.module_id,
+                              static_cast<double>(record.duration_us) / 1e6);
+    } else if (record.status.category() == StatusCategory::kInvalidArgument) {
+      metrics->ObserveMalformedBlsRequest();
+    }
+  };
+}
+
 // Times every API request and feeds the metrics: requests by route pattern and status, and for
 // the two signing routes the latency of each signature produced (the module that produced it is
 // in the answer) or, for a refused BLS request, Web3Signer's malformed counter.
@@ -89,17 +177,19 @@ api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metri
   };
 }
 
-// Gauges read at scrape time: keys by type, modules loaded, the node's heartbeat age.
-ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::ModuleRegistry* registry,
-                           runtime::ConnectionTracker* tracker) {
-  return [vault, registry, tracker] {
+// Gauges read at scrape time: keys by type (from the one signer view: Web3Signer's or the
+// vault's, in process or in the enclave), modules loaded, the node's heartbeat age.
+ops::LiveSource LiveGauges(const runtime::SignerBackends* backends,
+                           runtime::ModuleRegistry* registry, runtime::ConnectionTracker* tracker) {
+  return [backends, registry, tracker] {
     std::vector<ops::LiveValue> out;
-    std::map<std::string, int> by_type = {{"bls", 0}, {"tls", 0}};
-    for (const auto& key : vault->List()) by_type[std::string(keys::KeyTypeName(key.type))]++;
+    runtime::SignerView view = backends->View();
+    std::map<std::string, int> by_type = {{"bls", static_cast<int>(view.bls_keys.size())},
+                                          {"tls", static_cast<int>(view.tls_keys.size())}};
     int total = 0;
     for (const auto& [type, n] : by_type) {
       out.push_back({"cryfttee_keys_loaded",
-                     "Keys in the vault by type",
+                     "Keys available for signing by type",
                      {{"key_type", type}},
                      static_cast<double>(n)});
       total += n;
@@ -131,6 +221,21 @@ ops::LiveSource LiveGauges(std::shared_ptr<keys::KeyVault> vault, runtime::Modul
 }  // namespace
 
 int RunDaemon(const Config& config, const std::map<std::string, std::string>& env) {
+  // Socket activation (cryfttee.socket): read before any thread starts, as sd_listen_fds wants.
+  const std::vector<int> passed_sockets = ops::TakePassedSockets();
+  if (passed_sockets.size() > 1) {
+    spdlog::critical("systemd passed {} sockets; cryfttee serves exactly one (the API socket)",
+                     passed_sockets.size());
+    return 1;
+  }
+  if (!passed_sockets.empty() && config.api_transport != "uds") {
+    spdlog::critical(
+        "systemd passed a socket but api_transport is {}: socket activation serves "
+        "the Unix API socket only",
+        config.api_transport);
+    return 1;
+  }
+
   SetupLogging(*ParseLogFormat(config.log_format), config.log_level);
   spdlog::info("cryfttee {} starting", CRYFTTEE_VERSION);
 
@@ -146,24 +251,31 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
         binary->hash);
   }
 
+  // A wrong gRPC signer address or TLS setup stops the daemon before anything is opened.
+  if (RpcSignerEnabled(config)) {
+    auto valid = rpcsigner::ValidateServerOptions(RpcSignerOptions(config));
+    if (!valid.ok()) {
+      spdlog::critical("{}", valid.status().message());
+      return 1;
+    }
+  }
+
   std::string endpoint = config.api_transport == "uds" ? config.uds_path : config.http_addr;
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
-  keys::VaultOptions vault_options;
-  vault_options.data_dir = config.data_dir;
-  vault_options.seal.password_file = config.seal_password_file;
-  auto vault_or = keys::KeyVault::Open(vault_options);
-  if (!vault_or.ok()) {
-    spdlog::critical("key vault in {}: {}", config.data_dir, vault_or.status().message());
-    return 1;
+  std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
+  std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
+  if (!keys) return 1;
+  std::optional<keys::KeyInfo> served_key;
+  if (RpcSignerEnabled(config)) {
+    auto key = rpcsigner::ResolveServedKey(*keys, config.rpcsigner_key);
+    if (!key.ok()) {
+      spdlog::critical("gRPC signer: {}", key.status().message());
+      return 1;
+    }
+    served_key = std::move(*key);
   }
-  std::shared_ptr<keys::KeyVault> vault = std::move(vault_or).value();
-  for (const auto& problem : vault->load_problems()) {
-    spdlog::warn("key vault: {}: {} ({})", problem.file, problem.message, problem.code);
-  }
-  spdlog::info("key vault: {} keys, sealed with the {}", vault->List().size(),
-               keys::SealSourceName(vault->seal_source()));
 
   // The one outbound client: Web3Signer's origin, used by the "http" host function, the
   // readiness monitor and the Web3Signer face.
@@ -192,20 +304,21 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   registry_config.module_dir = config.module_dir;
   registry_config.manifest_path = config.manifest_path;
   registry_config.trust_path = config.trust_config;
-  // A request body reaches the module verbatim, so the module I/O cap must admit the largest
-  // body the API accepts (plus room for the answer's envelope).
-  registry_config.limits.max_output_bytes =
-      std::max<uint32_t>(registry_config.limits.max_output_bytes,
+  // A request body reaches the module verbatim, so the module's request cap must admit the
+  // largest body the API accepts (plus room for the fields a door adds around a message).
+  registry_config.limits.max_request_bytes =
+      std::max<uint32_t>(registry_config.limits.max_request_bytes,
                          static_cast<uint32_t>(config.max_body_bytes) + (64u << 10));
   if (!config.default_bls_module.empty()) {
     registry_config.default_overrides["bls"] = config.default_bls_module;
   }
   modules::HttpHostOptions http_options;
   http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
-  registry_config.host_functions = [vault, web3signer_client, http_options] {
+  registry_config.host_functions = [keys, local_vault, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
-    for (auto& f : modules::KeyVaultHostFunctions(vault)) all.push_back(std::move(f));
-    for (auto& f : modules::HttpHostFunctions(web3signer_client, vault, http_options)) {
+    for (auto& f : modules::KeyVaultHostFunctions(keys)) all.push_back(std::move(f));
+    // With a remote enclave no vault is here: keymanager imports then fail with "no_vault".
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, local_vault, http_options)) {
       all.push_back(std::move(f));
     }
     return all;
@@ -236,17 +349,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
                   config.default_bls_module, config.sources.at("default_bls_module"));
   }
   if (web3signer) web3signer->Start();
-  runtime::SignerBackends backends(&registry, vault, web3signer);
+  runtime::SignerBackends backends(&registry, keys, web3signer);
 
   api::ApiContext ctx;
   ctx.registry = &registry;
+  ctx.keys = keys;
   ctx.backends = &backends;
   ctx.connection = &tracker;
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
 
   ops::Metrics metrics(CRYFTTEE_VERSION);
-  metrics.SetLiveSource(LiveGauges(vault, &registry, &tracker));
+  metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
 
   api::Router api_router;
   api::AddHealthRoutes(api_router, ctx);
@@ -263,13 +377,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   if (!config.metrics_addr.empty()) {
     std::string error;
     metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
-    if (!metrics_server) {
+    if (!metrics_server && config.IsExplicit("metrics_addr")) {
       spdlog::critical("{}", error);
       return 1;
     }
-    spdlog::info("metrics listening: http://{}{}/metrics",
-                 config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
-                 metrics_server->port());
+    // Like the kiosk: a busy default port must not keep the node's signer from starting.
+    if (!metrics_server) {
+      spdlog::warn("metrics disabled: {} (set --metrics-addr to choose another address)", error);
+    } else {
+      spdlog::info("metrics listening: http://{}{}/metrics",
+                   config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                   metrics_server->port());
+    }
   }
 
   api::ServerOptions options;
@@ -280,6 +399,12 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   options.on_grace_expired = [web3signer_client] {
     if (web3signer_client) web3signer_client->Stop();
   };
+  // systemd (Type=notify): READY=1 once the loop serves every listener, STOPPING=1 when the
+  // shutdown begins, WATCHDOG=1 from the loop itself. No-ops outside systemd.
+  options.on_serving = [] { ops::NotifyReady("serving"); };
+  options.on_stopping = [] { ops::NotifyStopping(); };
+  options.tick_interval = ops::WatchdogPingInterval();
+  options.on_tick = [] { ops::NotifyWatchdog(); };
   api::HttpServer server(options);
 
   api::ListenerSpec api_spec{"api", &api_router, ConnectionObserver(&tracker), {}, {}};
@@ -295,7 +420,12 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     };
   }
   Status listening;
-  if (config.api_transport == "uds") {
+  if (!passed_sockets.empty()) {
+    // The socket unit created, bound and owns the socket file: serve on it, never re-create it.
+    listening = server.AdoptUnix(passed_sockets[0], api_spec, &endpoint);
+    tracker.SetEndpoint(endpoint);
+    spdlog::info("API socket passed by systemd (socket activation): {}", endpoint);
+  } else if (config.api_transport == "uds") {
     listening = server.ListenUnix(config.uds_path, api_spec);
   } else if (config.api_transport == "http") {
     listening = server.ListenTcp(config.http_addr, api_spec);
@@ -348,7 +478,27 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  std::unique_ptr<rpcsigner::SignerServer> rpc;
+  if (served_key) {
+    auto started = rpcsigner::SignerServer::Start(
+        RpcSignerOptions(config),
+        std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
+        RpcSignerObserver(&tracker, &metrics));
+    if (!started.ok()) {
+      spdlog::critical("gRPC signer: {}", started.status().message());
+      return 1;
+    }
+    rpc = std::move(*started);
+    ctx.rpcsigner_status = [server = rpc.get()] { return server->StatusJson(); };
+    spdlog::info("gRPC signer (signer.Signer) listening: {}{}; serving key {} (0x{})",
+                 rpc->endpoint(), rpc->tls() ? " with TLS" : "", served_key->handle,
+                 HexEncode(served_key->public_key));
+  }
+
   server.Run(/*handle_signals=*/true, std::chrono::seconds(config.shutdown_grace_seconds));
+  if (rpc) {
+    rpc->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  }
   if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
   if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");

@@ -2,6 +2,8 @@
 // share combination and polynomial evaluation use it), so no assembly kernel.
 #include "crypto/bls12_381/fr.h"
 
+#include "core/bytes.h"
+
 namespace cryfttee::bls::internal {
 namespace {
 
@@ -135,7 +137,7 @@ uint64_t FrFromBytes32(Fr& out, const uint8_t in[32]) {
 void FrToBytes32(uint8_t out[32], const Fr& a) {
   L4 v = MontMul(a.l, L4{1, 0, 0, 0});
   for (int i = 0; i < 32; ++i) out[i] = uint8_t(v[3 - i / 8] >> (8 * (7 - i % 8)));
-  v = {};
+  SecureWipe(v.data(), sizeof(v));  // a plain `v = {}` before return is a dead store
 }
 
 Fr FrFromBytes64Reduce(const uint8_t in[64]) {
@@ -152,8 +154,10 @@ Fr FrFromBytes64Reduce(const uint8_t in[64]) {
   Fr l{MontMul(lo, kR2)};
   Fr h{MontMul(MontMul(hi, kR2), kR2)};
   Fr out = FrAdd(l, h);
-  lo = {};
-  hi = {};
+  SecureWipe(lo.data(), sizeof(lo));
+  SecureWipe(hi.data(), sizeof(hi));
+  SecureWipe(&l, sizeof(l));
+  SecureWipe(&h, sizeof(h));
   return out;
 }
 

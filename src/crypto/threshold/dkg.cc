@@ -26,6 +26,29 @@ bool Contains(std::span<const uint32_t> set, uint32_t i) {
 
 Status Invalid(const std::string& m) { return Status::InvalidArgument("invalid_message", m); }
 
+// A session's index sets: each distinct and in 1..kMaxParticipants. Index 0 is the secret itself
+// (f(0)): a share "for" it would hand the dealt secret, or in a reshare the dealer's own share,
+// to whoever asked.
+Status CheckIndexSet(std::span<const uint32_t> set, const char* what) {
+  std::vector<uint32_t> sorted(set.begin(), set.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (sorted[i] < 1 || sorted[i] > kMaxParticipants || (i > 0 && sorted[i] == sorted[i - 1])) {
+      return Status::InvalidArgument("invalid_index", std::string(what) +
+                                                          " must be distinct indices in 1.." +
+                                                          std::to_string(kMaxParticipants));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckSession(const Session& s) {
+  if (Status st = CheckThreshold(s.threshold, uint32_t(s.receivers.size())); !st.ok()) return st;
+  if (Status st = CheckIndexSet(s.receivers, "receivers"); !st.ok()) return st;
+  if (s.dealers.empty()) return Status::InvalidArgument("invalid_index", "no dealers");
+  return CheckIndexSet(s.dealers, "dealers");
+}
+
 bool SameBytes(const SignedCommitments& a, const SignedCommitments& b) {
   return a.SigningBytes() == b.SigningBytes();
 }
@@ -86,7 +109,7 @@ bool VerifySignature(const SignedShare& s, const bls::PublicKey& key) {
 
 Result<Dealer> Dealer::Create(const Session& s, uint32_t my_index, const bls::SecretKey& identity,
                               std::optional<Share> current_share) {
-  if (Status st = CheckThreshold(s.threshold, uint32_t(s.receivers.size())); !st.ok()) return st;
+  if (Status st = CheckSession(s); !st.ok()) return st;
   if (!Contains(s.dealers, my_index))
     return Status::InvalidArgument("invalid_index", "not a dealer of this session");
   auto poly = current_share ? PedersenDealer::WithConstant(s.threshold, current_share->value)
@@ -190,6 +213,7 @@ Result<DkgResult> Finalize(const Session& s, uint32_t my_index,
                            std::span<const SignedCommitments> revealed,
                            std::span<const SignedShare> shares,
                            std::span<const G1Group::Point> old_verification) {
+  if (Status st = CheckSession(s); !st.ok()) return st;
   if (revealed.size() != shares.size())
     return Status::InvalidArgument("invalid_argument", "one share per revealed vector");
   if (!Contains(s.receivers, my_index))

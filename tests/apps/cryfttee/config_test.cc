@@ -151,6 +151,34 @@ TEST(ConfigValidation, AWeb3SignerUrlMakesWeb3SignerTheDefaultBlsModule) {
   EXPECT_EQ(none->default_bls_module, "");
 }
 
+// The gRPC signer's settings: off by default, and every source reaches them (docs/rpcsigner.md).
+// Their meaning (address, TLS rule, key) is checked when the daemon starts.
+TEST(ConfigPrecedence, RpcSignerSettingsFromEverySource) {
+  auto off = Load({});
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->rpcsigner_addr, "");
+  EXPECT_EQ(off->rpcsigner_key, "");
+  TempDir dir;
+  std::string toml = WriteToml(dir, R"(
+rpcsigner_addr = "unix:///run/from-toml.sock"
+rpcsigner_key = "bls-from-toml"
+rpcsigner_tls_client_ca = "/etc/ca.pem"
+)");
+  auto c = Load({"--config", toml, "--rpcsigner-key", "bls-from-flag", "--rpcsigner-tls-cert",
+                 "/etc/cert.pem"},
+                {{"CRYFTTEE_RPCSIGNER_ADDR", "127.0.0.1:7741"},
+                 {"CRYFTTEE_RPCSIGNER_TLS_KEY", "/etc/key.pem"}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->rpcsigner_addr, "127.0.0.1:7741");
+  EXPECT_EQ(c->sources["rpcsigner_addr"], "env CRYFTTEE_RPCSIGNER_ADDR");
+  EXPECT_EQ(c->rpcsigner_key, "bls-from-flag");
+  EXPECT_EQ(c->sources["rpcsigner_key"], "flag --rpcsigner-key");
+  EXPECT_EQ(c->rpcsigner_tls_cert, "/etc/cert.pem");
+  EXPECT_EQ(c->rpcsigner_tls_key, "/etc/key.pem");
+  EXPECT_EQ(c->rpcsigner_tls_client_ca, "/etc/ca.pem");
+  EXPECT_EQ(c->sources["rpcsigner_tls_client_ca"], "config file " + toml);
+}
+
 TEST(ConfigValidation, TomlErrorsNameFileAndKey) {
   TempDir dir;
   std::string path = WriteToml(dir, "no_such_key = 1\n");

@@ -127,6 +127,28 @@ TEST(DkgTest, HonestDkgThenReshareKeepsTheGroupKey) {
   }
 }
 
+// Index 0 would be f(0): the dealt secret (in a reshare, the dealer's own share). Duplicates and
+// indices past kMaxParticipants are refused too, by Create and by Finalize, before any share
+// exists; a zero threshold never reaches the verification-vector arithmetic.
+TEST(DkgTest, SessionIndicesAreValidated) {
+  Operators ops;
+  const std::vector<Session> bad = {
+      {SessionId(), 2, Range(1, 3), {0, 1, 2}},
+      {SessionId(), 2, Range(1, 3), {1, 2, 2}},
+      {SessionId(), 2, Range(1, 3), {1, 2, kMaxParticipants + 1}},
+      {SessionId(), 2, {1, 1, 2}, Range(1, 3)},
+      {SessionId(), 2, {}, Range(1, 3)},
+      {SessionId(), 0, Range(1, 3), Range(1, 3)},
+  };
+  for (const Session& s : bad) {
+    auto d = Dealer::Create(s, 1, ops.Key(1));
+    EXPECT_FALSE(d.ok());
+    EXPECT_FALSE(Finalize(s, 1, {}, {}, {}).ok());
+  }
+  Session good{SessionId(), 2, Range(1, 3), Range(1, 3)};
+  EXPECT_TRUE(Dealer::Create(good, 1, ops.Key(1)).ok());
+}
+
 struct FraudSetup {
   Operators ops;
   Session s{SessionId(), 3, Range(1, 4), Range(1, 4)};

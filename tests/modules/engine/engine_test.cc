@@ -54,11 +54,21 @@ TEST(EngineCall, EchoRoundTrip) {
   EXPECT_EQ(*m->CallJson("echo", big), big);
 }
 
-TEST(EngineCall, RequestLargerThanIoCapIsRefused) {
+TEST(EngineCall, RequestLargerThanItsCapIsRefused) {
   auto m = MustLoad("hostile");
   ASSERT_TRUE(m);
-  std::string huge(SmallLimits().max_output_bytes + 1, 'x');
+  std::string huge(SmallLimits().max_request_bytes + 1, 'x');
   ExpectCode(m->CallJson("echo", huge), "request_too_large");
+}
+
+TEST(EngineCall, RequestCapIsSeparateFromTheAnswerCap) {
+  // A request between the answer cap and the request cap reaches the module: a signing request
+  // carries its message in base64, larger than any answer.
+  auto m = MustLoad("hostile");
+  ASSERT_TRUE(m);
+  // (echo then answers one byte too many: refused as output, after the module ran.)
+  std::string big(SmallLimits().max_output_bytes + 1, 'x');
+  ExpectCode(m->CallJson("echo", big), "module_bad_output");
 }
 
 TEST(EngineCall, UnknownExportAndWrongSignature) {

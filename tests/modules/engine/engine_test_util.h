@@ -36,6 +36,7 @@ inline Limits SmallLimits() {
   l.max_memory_pages = 32;
   l.max_locals_per_function = 4096;
   l.max_output_bytes = 64 * 1024;
+  l.max_request_bytes = 96 * 1024;
   l.wall_time_ms = 2000;
   l.degraded_after_failures = 3;
   return l;

@@ -13,7 +13,8 @@ class SdkTest : public ::testing::Test {
     limits.fuel_per_call = 50'000'000;
     limits.max_memory_pages = 64;
     limits.max_output_bytes = 1 << 20;
-    limits.wall_time_ms = 20000;  // not under test here; the machine may be busy
+    limits.max_request_bytes = 1 << 20;  // write_doc echoes a 100 KB request
+    limits.wall_time_ms = 20000;         // not under test here; the machine may be busy
     // No grants: the SDK's reader runs on the json_index intrinsic, which needs none.
     auto m =
         LoadModule("sdk_probe", TestWasm("sdk_probe/module"), limits, BaseHostFunctionsFor({}));

@@ -21,6 +21,7 @@
 #include "modules/engine.h"
 #include "modules/host_functions_base.h"
 #include "modules/host_functions_keyvault.h"
+#include "tee/in_process_client.h"
 
 namespace cryfttee::modules {
 namespace {
@@ -48,7 +49,8 @@ class SignerModuleTest : public keys::testing::VaultTest {
     ASSERT_TRUE(vault.ok()) << vault.status().ToString();
     vault_ = std::shared_ptr<keys::KeyVault>(std::move(vault).value());
     std::vector<HostFunction> host = BaseHostFunctions();
-    for (auto& f : KeyVaultHostFunctions(vault_)) host.push_back(std::move(f));
+    for (auto& f : KeyVaultHostFunctions(tee::MakeInProcessClient(vault_)))
+      host.push_back(std::move(f));
     auto m = LoadModule("bls_tls_signer_v1", ReadBytes(SIGNER_WASM), Limits{}, host);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     module_ = *m;
@@ -371,7 +373,7 @@ class KeyvaultHostFunctionTest : public keys::testing::VaultTest {
     auto vault = keys::KeyVault::Open(Options());
     ASSERT_TRUE(vault.ok());
     vault_ = std::shared_ptr<keys::KeyVault>(std::move(vault).value());
-    for (auto& f : KeyVaultHostFunctions(vault_)) fns_[f.name] = f;
+    for (auto& f : KeyVaultHostFunctions(tee::MakeInProcessClient(vault_))) fns_[f.name] = f;
   }
   // Places the request at 0 and the answer at 65536; returns the i32 result.
   int32_t Invoke(const std::string& name, const std::string& request, uint32_t out_cap,

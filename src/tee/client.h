@@ -1,0 +1,95 @@
+// tee::Client: the one way everything above keys/ reaches private keys. Host functions, the API
+// and (later) the threshold and remote-signer code generate, import, list and use keys only
+// through this interface; none of them sees a key vault or a secret.
+//
+// Two implementations, chosen once at start-up by the daemon (like tmkms' keyring providers):
+//   InProcessClient (in_process_client.h)  the vault lives in this process (the embedded
+//                                          default, and what the enclave itself serves)
+//   RemoteClient (remote_client.h)         the vault lives in a cryfttee-enclave process reached
+//                                          over a Unix socket or vsock (wire.h); this process
+//                                          never holds a private key
+//
+// Failure codes: those of keys::KeyVault (key_not_found, wrong_key_type, invalid_digest,
+// invalid_secret_key, invalid_label, keystore_*, ...) carried unchanged across the wire, plus,
+// for RemoteClient only, "enclave_unavailable" (kUnavailable: the enclave is down, unreachable
+// or went away mid-request; the caller may retry) and "enclave_protocol" (kInternal: it
+// answered something malformed).
+//
+// Threshold key shares move behind this interface next (generate/import share, partial sign,
+// relay an enclave-to-enclave ciphertext); wire.h reserves their op numbers.
+//
+// Thread-safe: every method may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/status.h"
+#include "crypto/ecdsa.h"
+#include "crypto/x509.h"
+#include "keys/vault.h"
+
+namespace cryfttee::tee {
+
+// What the key side reports about itself (wire op kHello).
+struct EnclaveInfo {
+  uint8_t protocol_version = 0;
+  std::string seal_source;     // keys::SealSourceName
+  std::string quote_provider;  // QuoteProvider::name(): "none", "tdx", "sev-snp", "nitro"
+  uint32_t key_count = 0;
+};
+
+// An attestation quote from the key side's QuoteProvider, over 64 bytes of report data.
+struct Quote {
+  std::string provider;  // "none": no TEE, quote is empty
+  Bytes report_data;     // exactly the 64 bytes asked for
+  Bytes quote;           // the provider's raw evidence (TDREPORT, SNP report, NSM document)
+};
+
+// How the parent reaches its keys, for status and readiness.
+struct Connection {
+  std::string mode;  // "in_process" | "remote"
+  bool connected = false;
+  std::string address;  // "" in process; "unix:/path" or "vsock://CID:PORT"
+};
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  virtual Result<EnclaveInfo> Hello() = 0;
+
+  virtual Result<keys::KeyInfo> Generate(keys::KeyType type, std::string_view label) = 0;
+  // A raw 32-byte secret; idempotent like KeyVault::Import.
+  virtual Result<keys::KeyInfo> Import(keys::KeyType type, ByteSpan secret,
+                                       std::string_view label) = 0;
+  virtual Result<keys::KeyInfo> ImportEip2335(std::string_view keystore_json,
+                                              std::string_view password,
+                                              std::string_view label) = 0;
+
+  virtual Result<keys::KeyInfo> Get(std::string_view handle) = 0;
+  virtual Result<keys::KeyInfo> FindByPublicKey(ByteSpan public_key) = 0;
+  // Oldest first.
+  virtual Result<std::vector<keys::KeyInfo>> List() = 0;
+
+  virtual Result<Bytes> SignBls(std::string_view handle, ByteSpan message, keys::BlsDst dst) = 0;
+  virtual Result<Bytes> ProveBlsPossession(std::string_view handle) = 0;
+  virtual Result<crypto::EcdsaSignature> SignEcdsaDigest(std::string_view handle,
+                                                         ByteSpan digest) = 0;
+  virtual Result<crypto::Certificate> CreateSelfSignedCertificate(
+      std::string_view handle, const crypto::CertificateOptions& options) = 0;
+  virtual Result<crypto::Certificate> IssueCertificate(
+      std::string_view handle, std::string_view csr_pem,
+      const crypto::CertificateOptions& options) = 0;
+
+  // Code "invalid_report_data" unless report_data is 64 bytes; the provider's codes otherwise.
+  virtual Result<Quote> GetQuote(ByteSpan report_data) = 0;
+
+  // Mode, address and whether the key side answers right now (RemoteClient probes it).
+  virtual Connection Probe() = 0;
+};
+
+}  // namespace cryfttee::tee
