@@ -482,7 +482,8 @@ static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char*
    * with JSON escapes is decoded here first). A proof of possession needs none: it signs the
    * key's own public key, and the host takes no bytes with it. */
   cft_json_value msg = {0};
-  bool has_message = cft_json_get(req, len, "message", &msg) || cft_json_get(req, len, "data", &msg);
+  bool has_message =
+      cft_json_get(req, len, "message", &msg) || cft_json_get(req, len, "data", &msg);
   if (!has_message && !pop) {
     return error_answer("missing_message", "send the bytes to sign in \"message\" or \"data\"",
                         "invalid_argument", 0);

@@ -21,10 +21,9 @@ Status ModuleAnswerStatus(const std::string& module_id, const nlohmann::json& an
   // An answer without a valid kind is the module's own failure (502), as is one claiming
   // success's kind or naming no code: nothing is inferred from how a code is spelled.
   if (!kind || *kind == StatusCategory::kOk || code.empty()) {
-    return Status::Error(
-        StatusCategory::kUpstream, "module_error",
-        "module " + module_id +
-            " failed: " + (message.empty() ? (code.empty() ? "no error code" : code) : message));
+    return Status::Error(StatusCategory::kUpstream, "module_error",
+                         "module " + module_id + " failed: " +
+                             (message.empty() ? (code.empty() ? "no error code" : code) : message));
   }
   return Status::Error(*kind, code, message.empty() ? code : message);
 }

@@ -35,6 +35,7 @@ TEST(SdkFuel, JsonIndexBillsTheBytesItScans) {
   const std::string request = R"({"pad":")" + std::string(1 << 20, 'p') + R"(","k":"v"})";
   Limits limits = SmallLimits();
   limits.max_output_bytes = 2 << 20;
+  limits.max_request_bytes = 2 << 20;  // the 1 MiB document is the request
   limits.max_memory_pages = 64;
   limits.fuel_per_call = (1 << 20) / kJsonIndexBytesPerFuel / 2;  // half of the scan's bill
   auto poor =
