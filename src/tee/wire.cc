@@ -244,6 +244,12 @@ bool Reader::Bool(const char* field) {
   return v == 1;
 }
 
+void Reader::RequireCanonical(bool canonical, const char* field) {
+  if (status_.ok() && !canonical) {
+    status_ = ProtocolError(std::string("field ") + field + " must be 0 when absent");
+  }
+}
+
 Status Reader::Finish() const {
   if (!status_.ok()) return status_;
   if (pos_ != in_.size()) {

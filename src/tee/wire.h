@@ -130,6 +130,9 @@ class Reader {
   ByteSpan Bytes(const char* field, size_t max);
   std::string String(const char* field, size_t max);
   bool Bool(const char* field);
+  // Records a protocol error unless `canonical` (e.g. an optional's value must be 0 when its
+  // presence flag is 0): one meaning has one encoding, so a frame re-encodes to its own bytes.
+  void RequireCanonical(bool canonical, const char* field);
   // OK only when nothing failed and every byte was consumed.
   Status Finish() const;
   bool ok() const { return status_.ok(); }

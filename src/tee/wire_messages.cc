@@ -60,6 +60,8 @@ crypto::CertificateOptions GetCertificateOptions(Reader& r) {
   int64_t before = r.I64("not_before");
   bool has_after = r.Bool("has_not_after");
   int64_t after = r.I64("not_after");
+  r.RequireCanonical(has_before || before == 0, "not_before");
+  r.RequireCanonical(has_after || after == 0, "not_after");
   o.not_before = has_before ? std::optional<int64_t>(before) : std::nullopt;
   o.not_after = has_after ? std::optional<int64_t>(after) : std::nullopt;
   return o;
@@ -92,6 +94,7 @@ keys::KeyInfo GetKey(Reader& r, Status* type_error) {
   k.sign_count = r.U64("sign_count");
   bool has_last = r.Bool("has_last_sign");
   int64_t last = r.I64("last_sign_at");
+  r.RequireCanonical(has_last || last == 0, "last_sign_at");
   if (has_last) k.last_sign_at = last;
   return k;
 }
