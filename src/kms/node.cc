@@ -302,7 +302,9 @@ Result<std::string> Node::ReceiveCall(std::string_view route, std::string_view w
   Impl& impl = *impl_;
   CRYFTTEE_RETURN_IF_ERROR(
       Authenticate(m, impl.operators, impl.options.self_id, Bls12381Identity()));
-  if (m.header.session != 0 || !impl.seen.Accept(0, m.header.from, m.header.sequence))
+  if (m.header.session != 0)
+    return Status::InvalidArgument("unknown_session", "node partial requests use session 0");
+  if (!impl.seen.Accept(0, m.header.from, m.header.sequence))
     return Status::Error(StatusCategory::kUnauthenticated, "replayed_message",
                          "partial request already answered");
   CRYFTTEE_ASSIGN_OR_RETURN(PartialRequestBody b, DecodePartialRequestBody(m.body));

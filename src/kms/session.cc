@@ -429,9 +429,14 @@ Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vecto
 Status OnAck(Node::Impl& impl, Session& s, const DecodedMessage& m) REQUIRES(impl.mu) {
   CRYFTTEE_ASSIGN_OR_RETURN(AckBody b, DecodeAckBody(m.body));
   if (!s.dealers.count(b.dealer)) return Invalid("malformed_message", "ack for an unknown dealer");
-  CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, b.dealer, b.commitments, FirstPhase(impl)).status());
-  SeeRecord(impl, s, b.dealer, b.commitments);
-  s.dealers[b.dealer].responded.insert(m.header.from);
+  DealerSlot& d = s.dealers[b.dealer];
+  // The usual case: the record we already checked (a signature verification saved per ack).
+  if (!d.first_record || d.first_record->record != b.commitments.record ||
+      d.first_record->signature != b.commitments.signature) {
+    CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, b.dealer, b.commitments, FirstPhase(impl)).status());
+    SeeRecord(impl, s, b.dealer, b.commitments);
+  }
+  d.responded.insert(m.header.from);
   return Status::Ok();
 }
 
@@ -513,8 +518,10 @@ Status Node::Impl::ReceiveLocked(std::string_view route, std::string_view wire,
                              " was already received");
   if (type.protocol != s.protocol) {
     // A joining operator (no share yet) started a DKG; the holders reshare: follow them.
-    if (type.protocol == Protocol::kReshare && !s.holder && s.protocol == Protocol::kDkg &&
-        s.phase == SessionPhase::kDealing) {
+    // Only a reshare commitment (which names the sharing it reshares) switches us.
+    if (type.protocol == Protocol::kReshare && type.kind == BodyKind::kCommitment && !s.holder &&
+        s.protocol == Protocol::kDkg && s.phase == SessionPhase::kDealing &&
+        DecodeCommitmentBody(m.body).ok()) {
       spdlog::info("kms session {}: the others reshare; joining as a receiver", s.id);
       s.protocol = Protocol::kReshare;
       s.dealers.clear();
