@@ -238,8 +238,8 @@ void Node::OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> op
   std::vector<Outgoing> out;
   std::deque<std::pair<std::string, std::string>> replay;
   {
-    MutexLock lock(&impl_->mu);
     Impl& impl = *impl_;
+    MutexLock lock(&impl.mu);
     impl.now_ms = std::max(impl.now_ms, boundary_unix_ms);
     if (impl.session && boundary_unix_ms <= impl.session->id) return;  // not a new boundary
     if (impl.session) {
@@ -266,6 +266,7 @@ void Node::OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> op
     // Messages that arrived early for this session.
     for (auto& f : impl.future) replay.push_back(std::move(f));
     impl.future.clear();
+    impl.future_bytes = 0;
   }
   impl_->Flush(std::move(out));
   for (auto& [route, wire] : replay) (void)Receive(route, wire);
@@ -298,8 +299,8 @@ Result<std::string> Node::ReceiveCall(std::string_view route, std::string_view w
   CRYFTTEE_ASSIGN_OR_RETURN(DecodedMessage m, DecodeMessage(wire));
   if (m.header.type != "partial_request")
     return Status::InvalidArgument("wrong_route", "expected a partial_request");
-  MutexLock lock(&impl_->mu);
   Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   CRYFTTEE_RETURN_IF_ERROR(
       Authenticate(m, impl.operators, impl.options.self_id, Bls12381Identity()));
   if (m.header.session != 0)
@@ -324,8 +325,8 @@ Result<std::string> Node::ReceiveCall(std::string_view route, std::string_view w
 }
 
 nlohmann::json Node::Pubkey() const {
-  MutexLock lock(&impl_->mu);
   const Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   const VersionMeta* v = impl.Active();
   nlohmann::json j = {{"operatorAddress", impl.options.self_id},
                       {"commitments", nlohmann::json::array()},
@@ -346,8 +347,8 @@ Result<nlohmann::json> Node::AppSign(std::string_view app_id,
                                      std::optional<uint64_t> attestation_time) {
   if (app_id.empty() || app_id.size() > 1024)
     return Status::InvalidArgument("invalid_argument", "appID must be 1..1024 bytes");
-  MutexLock lock(&impl_->mu);
   Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   const VersionMeta* active = impl.Active();
   if (!active) return Status::NotFound("no_group_key", "no DKG has completed yet");
   auto v = impl.store->AtTime(attestation_time.value_or(active->version));
@@ -443,8 +444,8 @@ std::optional<GroupKeyInfo> Node::GroupKey() const {
 }
 
 nlohmann::json Node::StatusJson() const {
-  MutexLock lock(&impl_->mu);
   const Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   nlohmann::json ops = nlohmann::json::array();
   for (const auto& p : impl.operators) ops.push_back(p.id);
   nlohmann::json j = {

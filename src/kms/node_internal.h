@@ -107,7 +107,10 @@ struct Node::Impl {
   nlohmann::json last_session GUARDED_BY(mu);  // summary of the last finished session
   std::vector<nlohmann::json> evidence GUARDED_BY(mu);
   std::set<std::string> evidence_names GUARDED_BY(mu);
-  std::deque<std::pair<std::string, std::string>> future GUARDED_BY(mu);  // route, wire
+  // Messages of a session that has not started here yet (route, wire), at most kMaxFutureBytes.
+  static constexpr size_t kMaxFutureBytes = 4 << 20;
+  std::deque<std::pair<std::string, std::string>> future GUARDED_BY(mu);
+  size_t future_bytes GUARDED_BY(mu) = 0;
   SeenMessages seen GUARDED_BY(mu);
   uint64_t now_ms GUARDED_BY(mu) = 0;
   uint64_t call_seq GUARDED_BY(mu) = 0;

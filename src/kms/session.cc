@@ -142,8 +142,8 @@ Result<Bytes> SealedShare(const Node::Impl& impl, const Session& s, const Deal& 
   CRYFTTEE_ASSIGN_OR_RETURN(SignedRecord signed_share, SignRecord(record.span(), *impl.identity));
   SecretBytes plaintext = EncodeSignedShare(signed_share);
   SecureWipe(signed_share.record.data(), signed_share.record.size());
-  ShareEnvelopeContext ctx{s.id, TypeName({s.protocol, BodyKind::kShare}), impl.options.self_id,
-                           receiver.id};
+  const std::string type = TypeName({s.protocol, BodyKind::kShare});
+  ShareEnvelopeContext ctx{s.id, type, impl.options.self_id, receiver.id};
   return SealShare(receiver.encryption_public_key, ctx, plaintext.span());
 }
 
@@ -502,7 +502,14 @@ Status Node::Impl::ReceiveLocked(std::string_view route, std::string_view wire,
     if (session && m.header.session > horizon)
       return Invalid("unknown_session",
                      "session " + std::to_string(m.header.session) + " is too far in the future");
-    if (future.size() >= 4 * kMaxSessionOperators) future.pop_front();
+    // Not authenticated yet (the session's operator set is not known), so bounded in bytes: a
+    // flood costs the oldest buffered messages, never memory.
+    while (!future.empty() && future_bytes + wire.size() > kMaxFutureBytes) {
+      future_bytes -= future.front().second.size();
+      future.pop_front();
+    }
+    if (wire.size() > kMaxFutureBytes) return Status::Ok();
+    future_bytes += wire.size();
     future.emplace_back(std::string(route), std::string(wire));
     return Status::Ok();
   }
