@@ -86,6 +86,7 @@ struct Session {
   std::optional<threshold::PedersenDealer> my_poly;  // while we deal (wiped with the session)
   SessionPhase phase = SessionPhase::kDealing;
   bool no_share_complaints_sent = false;
+  bool acks_sent = false;
   std::vector<std::string> qualified;
   uint64_t seq = 0;
   std::string outcome;                              // "running", "completed", "aborted: <reason>"

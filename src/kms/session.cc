@@ -285,26 +285,45 @@ void SeeRecord(Node::Impl& impl, Session& s, const std::string& dealer, const Si
   Disqualify(s, dealer, "equivocation");
 }
 
-// Checks our share from `dealer` once both the commitments and the share are in, and answers
-// with an ack or a complaint carrying the evidence.
+std::vector<std::string> ExpectedDealers(const Session& s);
+
+// Our one ack of the session: every dealer whose share to us fitted, with the record we checked
+// it against, once every expected dealer's deal is checked (`force`: at the deal deadline).
+// Dealers already excluded for other reasons are acked too: the records in the acks are how
+// everyone else sees an equivocation.
+void SendAcks(Node::Impl& impl, Session& s, bool force, std::vector<Outgoing>& out) {
+  if (s.acks_sent) return;
+  auto expected = ExpectedDealers(s);
+  if (expected.empty()) return;
+  AckBody ack;
+  for (const auto& id : expected) {
+    const DealerSlot& d = s.dealers[id];
+    if (!d.deal_ok && !force) return;
+    if (d.deal_ok == true) {
+      Sha256Digest h = Sha256(d.first_record->record);
+      ack.acks.push_back({id, Bytes(h.begin(), h.end()), *d.first_record});
+    }
+  }
+  s.acks_sent = true;
+  if (!ack.acks.empty()) Broadcast(impl, s, BodyKind::kAck, ToJson(ack), out);
+}
+
+// Checks our share from `dealer` once both the commitments and the share are in: an ack (batched)
+// or a complaint carrying the evidence.
 void CheckDeal(Node::Impl& impl, Session& s, const std::string& dealer, std::vector<Outgoing>& out)
     REQUIRES(impl.mu) {
   DealerSlot& d = s.dealers[dealer];
   if (d.deal_ok || !d.commit || !d.share) return;
   bool ok = ShareFits(*d.commit, *d.share);
   d.deal_ok = ok;
-  if (ok) {
-    Sha256Digest h = Sha256(d.first_record->record);
-    AckBody ack{dealer, Bytes(h.begin(), h.end()), *d.first_record};
-    Broadcast(impl, s, BodyKind::kAck, ToJson(ack), out);
-    return;
-  }
+  if (ok) return SendAcks(impl, s, false, out);
   EvidenceRecord e =
       MakeEvidence(impl, s, "invalid_share", dealer, {*d.first_record}, *d.share_signed);
   impl.RecordEvidence(e);
   Disqualify(s, dealer, "invalid_share");
   Broadcast(impl, s, BodyKind::kComplaint,
             ToJson(ComplaintBody{dealer, "invalid_share", e.ToJson()}), out);
+  SendAcks(impl, s, false, out);
 }
 
 // A dealer's record must be of this session, from the sender, at its dealing index, for the
@@ -428,15 +447,19 @@ Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vecto
 
 Status OnAck(Node::Impl& impl, Session& s, const DecodedMessage& m) REQUIRES(impl.mu) {
   CRYFTTEE_ASSIGN_OR_RETURN(AckBody b, DecodeAckBody(m.body));
-  if (!s.dealers.count(b.dealer)) return Invalid("malformed_message", "ack for an unknown dealer");
-  DealerSlot& d = s.dealers[b.dealer];
-  // The usual case: the record we already checked (a signature verification saved per ack).
-  if (!d.first_record || d.first_record->record != b.commitments.record ||
-      d.first_record->signature != b.commitments.signature) {
-    CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, b.dealer, b.commitments, FirstPhase(impl)).status());
-    SeeRecord(impl, s, b.dealer, b.commitments);
+  for (const AckEntry& a : b.acks)
+    if (!s.dealers.count(a.dealer))
+      return Invalid("malformed_message", "ack for an unknown dealer " + a.dealer);
+  for (const AckEntry& a : b.acks) {
+    DealerSlot& d = s.dealers[a.dealer];
+    // The usual case: the record we already checked (a signature verification saved).
+    if (!d.first_record || d.first_record->record != a.commitments.record ||
+        d.first_record->signature != a.commitments.signature) {
+      CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, a.dealer, a.commitments, FirstPhase(impl)).status());
+      SeeRecord(impl, s, a.dealer, a.commitments);
+    }
+    d.responded.insert(m.header.from);
   }
-  d.responded.insert(m.header.from);
   return Status::Ok();
 }
 
@@ -709,6 +732,7 @@ void Node::Impl::Advance(std::vector<Outgoing>& out) {
     if (!s.no_share_complaints_sent && now_ms >= Deadline(*this, s, kDealDeadline) &&
         !expected.empty()) {
       s.no_share_complaints_sent = true;
+      SendAcks(*this, s, true, out);
       for (const auto& id : expected) {
         DealerSlot& d = s.dealers[id];
         if (d.disqualified || d.deal_ok) continue;
