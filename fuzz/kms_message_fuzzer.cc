@@ -81,7 +81,8 @@ void Body(const DecodedMessage& m) {
     case BodyKind::kAck: {
       auto b = DecodeAckBody(body);
       ExpectMalformedOr(b);
-      if (b.ok()) Records(b->commitments.record);
+      if (b.ok())
+        for (const auto& a : b->acks) Records(a.commitments.record);
       break;
     }
     case BodyKind::kComplaint: {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "core/atomic_file.h"
 #include "core/sha256.h"
@@ -150,6 +151,23 @@ Status Node::Impl::StoreVersion(const keys::ShareVersion& v, const VersionMeta& 
                                                AsBytes(text), {.mode = 0644}));
   CRYFTTEE_RETURN_IF_ERROR(store->Store(v));
   versions[meta.version] = meta;
+  // Versions superseded for longer than the retention (30 days) go, with their public side.
+  auto pruned = store->Prune(meta.version);
+  if (!pruned.ok()) {
+    spdlog::warn("kms: pruning old share versions: {}", pruned.status().ToString());
+  } else if (*pruned > 0) {
+    std::set<uint64_t> kept;
+    for (const auto& info : store->List()) kept.insert(info.version);
+    for (auto it = versions.begin(); it != versions.end();) {
+      if (kept.count(it->first)) {
+        ++it;
+        continue;
+      }
+      std::error_code ec;
+      std::filesystem::remove(VersionPath(options.data_dir, it->first), ec);
+      it = versions.erase(it);
+    }
+  }
   return Status::Ok();
 }
 

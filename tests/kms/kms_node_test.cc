@@ -352,9 +352,11 @@ TEST_F(KmsNode, FeldmanSchemeCompletesAndCatchesAnInvalidShare) {
   CheckFraudRun({"op1", "op3", "op4"}, "op2", "invalid_share", ops_);
   std::vector<nlohmann::json> a = {AppSign("op1", "f"), AppSign("op3", "f"), AppSign("op4", "f")};
   EXPECT_TRUE(AppSignatureVerifies(a, Op("op1").node->Pubkey(), "f"));
-  RunSession(kB0 + kInterval, ids);  // a Feldman reshare (op2 deals honestly this time? no:
-  // it still cheats, and is excluded again)
+  // A Feldman reshare: op2 (a holder) cheats again and is excluded again; the key stays.
+  auto key = Op("op1").node->GroupKey()->public_key;
+  RunSession(kB0 + kInterval, ids);
   EXPECT_EQ(Outcome("op1"), "completed");
+  EXPECT_EQ(Op("op4").node->GroupKey()->public_key, key);
 }
 
 TEST_F(KmsNode, DroppedOperatorCostsTheDeadlinesNotTheSession) {
