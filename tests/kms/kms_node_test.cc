@@ -382,6 +382,31 @@ TEST_F(KmsNode, DroppedOperatorCostsTheDeadlinesNotTheSession) {
             "threshold_unavailable");
 }
 
+TEST_F(KmsNode, AnOperatorBehindItsPeersLosesNothing) {
+  std::vector<std::string> ids = {"op1", "op2", "op3"};
+  for (const auto& id : ids) Add(id);
+  auto set = Set(ids);
+  // op1's scheduler fires late: the others' messages reach it first and are kept.
+  Op("op2").node->OnBoundary(kB0, set);
+  Op("op3").node->OnBoundary(kB0, set);
+  net_.Pump();
+  EXPECT_TRUE(net_.refusals.empty()) << net_.refusals.front();
+  Op("op1").node->OnBoundary(kB0, set);
+  net_.Pump();
+  for (const auto& id : ids) EXPECT_EQ(Outcome(id), "completed") << id;
+  // Now op1 is ahead: its reshare messages wait at the others until their boundary.
+  Op("op1").node->OnBoundary(kB0 + kInterval, set);
+  net_.Pump();
+  Op("op2").node->OnBoundary(kB0 + kInterval, set);
+  Op("op3").node->OnBoundary(kB0 + kInterval, set);
+  net_.Pump();
+  for (const auto& id : ids) {
+    EXPECT_EQ(Outcome(id), "completed") << id;
+    EXPECT_EQ(Op(id).node->StatusJson()["session"]["protocol"], "reshare");
+  }
+  EXPECT_TRUE(net_.refusals.empty()) << net_.refusals.front();
+}
+
 TEST_F(KmsNode, TooFewOperatorsAbort) {
   Add("op1");
   Op("op1").node->OnBoundary(kB0, Set({"op1"}));
