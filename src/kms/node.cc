@@ -484,8 +484,15 @@ nlohmann::json Node::StatusJson() const {
   if (impl.session) {
     const Session& s = *impl.session;
     nlohmann::json excluded = nlohmann::json::object();
-    for (const auto& [id, d] : s.dealers)
+    nlohmann::json deals = nlohmann::json::object();
+    for (const auto& [id, d] : s.dealers) {
       if (d.disqualified) excluded[id] = d.reason;
+      deals[id] = {{"deal", !d.deal_ok   ? "missing"
+                            : *d.deal_ok ? "ok"
+                                         : "invalid"},
+                   {"answers", d.responded.size()},
+                   {"revealed", d.reveal.has_value()}};
+    }
     j["session"] = {{"id", s.id},
                     {"protocol", s.protocol == Protocol::kDkg ? "dkg" : "reshare"},
                     {"t", s.t},
@@ -493,6 +500,8 @@ nlohmann::json Node::StatusJson() const {
                     {"outcome", s.outcome},
                     {"qualified", s.qualified},
                     {"excluded", excluded},
+                    {"dealers", deals},
+                    {"acked", s.acks_sent},
                     {"completed_by", s.completed_by}};
   }
   return j;

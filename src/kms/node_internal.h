@@ -62,6 +62,7 @@ struct DealerSlot {
   std::optional<SignedRecord> first_record;  // the first phase-1 record seen (direct or in an ack)
   std::optional<DecodedCommitments> commit;  // phase 1 as the dealer sent it to us
   std::optional<ReshareContext> context;     // what the dealer claims it reshares
+  std::optional<CommitmentBody> pending;     // set aside: it reshares another sharing than ours
   std::optional<SignedRecord> share_signed;  // the dealer's signed share to us (secret)
   std::optional<ShareRecord> share;
   std::optional<bool> deal_ok;

@@ -289,8 +289,9 @@ std::vector<std::string> ExpectedDealers(const Session& s);
 
 // Our one ack of the session: every dealer whose share to us fitted, with the record we checked
 // it against, once every expected dealer's deal is checked (`force`: at the deal deadline).
-// Dealers already excluded for other reasons are acked too: the records in the acks are how
-// everyone else sees an equivocation.
+// Dealers already excluded for other reasons are acked too when we checked their deal (the
+// records in the acks are how everyone else sees an equivocation); excluded dealers whose deal
+// we never saw are not waited for.
 void SendAcks(Node::Impl& impl, Session& s, bool force, std::vector<Outgoing>& out) {
   if (s.acks_sent) return;
   auto expected = ExpectedDealers(s);
@@ -298,7 +299,7 @@ void SendAcks(Node::Impl& impl, Session& s, bool force, std::vector<Outgoing>& o
   AckBody ack;
   for (const auto& id : expected) {
     const DealerSlot& d = s.dealers[id];
-    if (!d.deal_ok && !force) return;
+    if (!d.deal_ok && !d.disqualified && !force) return;  // still waiting for this deal
     if (d.deal_ok == true) {
       Sha256Digest h = Sha256(d.first_record->record);
       ack.acks.push_back({id, Bytes(h.begin(), h.end()), *d.first_record});
@@ -384,13 +385,51 @@ void AdoptContext(Session& s) {
   for (const auto& id : s.context->dealers) s.dealers[id].index = OldIndex(*s.context, id);
 }
 
-Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
-                    std::vector<Outgoing>& out) REQUIRES(impl.mu) {
-  CRYFTTEE_ASSIGN_OR_RETURN(CommitmentBody b, DecodeCommitmentBody(m.body));
-  const std::string& from = m.header.from;
+Status ProcessCommitment(Node::Impl& impl, Session& s, const std::string& from,
+                         const CommitmentBody& b, std::vector<Outgoing>& out) REQUIRES(impl.mu);
+
+// We hold a share, but of an older version than the dealers reshare: we were down during the
+// last reshare. Our share is useless now; follow as a receiver (like a new operator), re-reading
+// the commitments set aside so far.
+void BecomeReceiver(Node::Impl& impl, Session& s, std::vector<Outgoing>& out) REQUIRES(impl.mu) {
+  spdlog::warn("kms session {}: our share version {} is stale; receiving only", s.id,
+               s.context->old_version);
+  s.holder = false;
+  s.context.reset();
+  s.my_poly.reset();
+  std::vector<std::pair<std::string, CommitmentBody>> pending;
+  for (auto& [id, d] : s.dealers) {
+    d.index = 0;
+    d.disqualified = false;
+    d.reason.clear();
+    if (d.pending) pending.emplace_back(id, std::move(*d.pending));
+    d.pending.reset();
+    if (id == impl.options.self_id) {  // our own (stale) deal
+      d.commit.reset();
+      d.first_record.reset();
+      d.deal_ok.reset();
+    }
+  }
+  for (const auto& [id, b] : pending) s.dealers[id].context = *b.reshare;
+  AdoptContext(s);
+  Disqualify(s, impl.options.self_id, "missed the last reshare; receiving only");
+  for (const auto& [id, b] : pending) {
+    Status st = ProcessCommitment(impl, s, id, b, out);
+    if (!st.ok()) spdlog::warn("kms session {}: commitment of {}: {}", s.id, id, st.ToString());
+  }
+}
+
+Status ProcessCommitment(Node::Impl& impl, Session& s, const std::string& from,
+                         const CommitmentBody& b, std::vector<Outgoing>& out) {
   if (s.protocol == Protocol::kReshare) {
     if (!b.reshare) return Invalid("malformed_message", "a reshare commitment names its context");
     if (s.holder && !(*b.reshare == *s.context)) {
+      s.dealers[from].pending = b;
+      if (b.reshare->old_version > s.context->old_version && s.phase == SessionPhase::kDealing &&
+          !s.acks_sent) {
+        BecomeReceiver(impl, s, out);
+        return Status::Ok();
+      }
       Disqualify(s, from, "reshares another sharing than ours");
       return Status::Ok();
     }
@@ -416,6 +455,12 @@ Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
   return Status::Ok();
 }
 
+Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
+                    std::vector<Outgoing>& out) REQUIRES(impl.mu) {
+  CRYFTTEE_ASSIGN_OR_RETURN(CommitmentBody b, DecodeCommitmentBody(m.body));
+  return ProcessCommitment(impl, s, m.header.from, b, out);
+}
+
 Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vector<Outgoing>& out)
     REQUIRES(impl.mu) {
   CRYFTTEE_ASSIGN_OR_RETURN(ShareBody b, DecodeShareBody(m.body));
@@ -438,9 +483,8 @@ Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vecto
   if (d.share) return Status::Ok();
   d.share_signed = std::move(signed_share);
   d.share = std::move(r).value();
-  // A joiner may see the share before any commitment; the index is checked once it is known.
-  if (d.index != 0 && d.share->dealer_index != d.index)
-    return Invalid("malformed_message", "share from the wrong dealing index");
+  // (The dealing index is checked against the commitment record by ShareFits: a receiver that
+  // joins may see the share before it knows the index.)
   CheckDeal(impl, s, from, out);
   return Status::Ok();
 }
@@ -728,6 +772,7 @@ void Node::Impl::Advance(std::vector<Outgoing>& out) {
 
   if (s.phase == SessionPhase::kDealing) {
     AdoptContext(s);
+    SendAcks(*this, s, false, out);  // a dealer excluded since the last check may complete them
     auto expected = ExpectedDealers(s);
     if (!s.no_share_complaints_sent && now_ms >= Deadline(*this, s, kDealDeadline) &&
         !expected.empty()) {

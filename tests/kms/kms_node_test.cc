@@ -407,6 +407,28 @@ TEST_F(KmsNode, AnOperatorBehindItsPeersLosesNothing) {
   EXPECT_TRUE(net_.refusals.empty()) << net_.refusals.front();
 }
 
+TEST_F(KmsNode, AnOperatorThatMissedAReshareCatchesUp) {
+  std::vector<std::string> ids = {"op1", "op2", "op3", "op4", "op5"};
+  for (const auto& id : ids) Add(id);
+  RunSession(kB0, ids);
+  auto key = Op("op1").node->GroupKey().value();
+  net_.down.insert("op5");
+  RunSession(kB0 + kInterval, ids);  // op5 stays in the set but hears nothing
+  EXPECT_EQ(Outcome("op1"), "completed");
+  EXPECT_EQ(Op("op5").node->GroupKey()->version, kB0 / 1000);  // stale
+  net_.down.clear();
+  const uint64_t b = kB0 + 2 * kInterval;
+  for (const auto& id : ids) Op(id).node->OnBoundary(b, Set(ids));
+  net_.Pump();  // no deadline needed: everyone answers
+  for (const auto& id : ids) EXPECT_EQ(Outcome(id), "completed") << id;
+  auto caught_up = Op("op5").node->GroupKey().value();
+  EXPECT_EQ(caught_up.public_key, key.public_key);
+  EXPECT_EQ(caught_up.version, b / 1000);
+  EXPECT_TRUE(Op("op5").node->NodeSign(Bytes{5}, threshold::NodeScheme::kDefaultDst).ok());
+  std::vector<nlohmann::json> a = {AppSign("op5", "z"), AppSign("op1", "z"), AppSign("op2", "z")};
+  EXPECT_TRUE(AppSignatureVerifies(a, Op("op1").node->Pubkey(), "z"));
+}
+
 TEST_F(KmsNode, TooFewOperatorsAbort) {
   Add("op1");
   Op("op1").node->OnBoundary(kB0, Set({"op1"}));
