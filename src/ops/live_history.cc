@@ -1,6 +1,7 @@
 #include "ops/live_history.h"
 
 #include <cmath>
+#include <optional>
 
 namespace cryfttee::ops {
 namespace {
@@ -100,44 +101,63 @@ void LiveHistory::RecordHeartbeat(int64_t now_ms) {
 }
 
 json LiveHistory::Snapshot(int64_t now_ms) const {
+  // The window is copied under the lock and summarised after it: a signing request never waits
+  // for a kiosk poll's percentiles and JSON.
+  struct Copy {
+    int64_t id;
+    uint32_t requests, errors, heartbeats;
+    std::array<std::optional<Histogram>, kMaxKeyTypes> signing;
+  };
+  std::vector<Copy> window;
+  std::array<std::string, kMaxKeyTypes> names;
+  const int64_t newest = now_ms / kSlotMillis;
+  {
+    MutexLock lock(&mu_);
+    names = key_types_;
+    for (int64_t id = newest - static_cast<int64_t>(kSlots) + 1; id <= newest; ++id) {
+      if (id < 0) continue;
+      const Slot& slot = slots_[static_cast<size_t>(id % static_cast<int64_t>(kSlots))];
+      if (slot.id != id) continue;
+      Copy& c = window.emplace_back(Copy{id, slot.requests, slot.errors, slot.heartbeats, {}});
+      for (size_t t = 0; t < kMaxKeyTypes; ++t) {
+        if (slot.signing[t]) c.signing[t] = *slot.signing[t];
+      }
+    }
+  }
+
   using Merged = std::array<uint64_t, kBuckets>;
   std::array<Merged, kMaxKeyTypes> hour{};
   std::array<uint64_t, kMaxKeyTypes> hour_count{};
   uint64_t requests = 0, errors = 0, heartbeats = 0;
   json slots = json::array();
-  MutexLock lock(&mu_);
-  const int64_t newest = now_ms / kSlotMillis;
-  for (int64_t id = newest - static_cast<int64_t>(kSlots) + 1; id <= newest; ++id) {
-    if (id < 0) continue;
-    const Slot& slot = slots_[static_cast<size_t>(id % static_cast<int64_t>(kSlots))];
-    if (slot.id != id) continue;
+  for (const Copy& c : window) {
     json signing = json::object();
     for (size_t t = 0; t < kMaxKeyTypes; ++t) {
-      if (!slot.signing[t]) continue;
+      if (!c.signing[t]) continue;
       Merged buckets{};
       uint64_t count = 0;
       for (size_t b = 0; b < kBuckets; ++b) {
-        buckets[b] = (*slot.signing[t])[b];
+        buckets[b] = (*c.signing[t])[b];
         count += buckets[b];
         hour[t][b] += buckets[b];
       }
       if (count == 0) continue;
       hour_count[t] += count;
-      signing[key_types_[t]] = LatencyJson(buckets, count);
+      signing[names[t]] = LatencyJson(buckets, count);
     }
-    if (slot.requests == 0 && slot.heartbeats == 0 && signing.empty()) continue;
-    requests += slot.requests;
-    errors += slot.errors;
-    heartbeats += slot.heartbeats;
-    slots.push_back({{"t", id * kSlotMillis},
-                     {"requests", slot.requests},
-                     {"errors", slot.errors},
-                     {"heartbeats", slot.heartbeats},
+    if (c.requests == 0 && c.heartbeats == 0 && signing.empty()) continue;
+    requests += c.requests;
+    errors += c.errors;
+    heartbeats += c.heartbeats;
+    slots.push_back({{"t", c.id * kSlotMillis},
+                     {"requests", c.requests},
+                     {"errors", c.errors},
+                     {"heartbeats", c.heartbeats},
                      {"signing", std::move(signing)}});
   }
   json hour_signing = json::object();
   for (size_t t = 0; t < kMaxKeyTypes; ++t) {
-    if (hour_count[t] > 0) hour_signing[key_types_[t]] = LatencyJson(hour[t], hour_count[t]);
+    if (hour_count[t] > 0) hour_signing[names[t]] = LatencyJson(hour[t], hour_count[t]);
   }
   return {{"slot_seconds", kSlotMillis / 1000},
           {"window_seconds", kSlotMillis / 1000 * static_cast<int64_t>(kSlots)},
