@@ -486,7 +486,11 @@ function allKeysTable() {
           el('code', { text: String(k.key_handle ?? '') }),
           k.label ? el('span', { class: 'module-desc', text: String(k.label) }) : null),
         el('td', { 'data-label': 'Public key' }, codeValue(String(k.public_key ?? ''), `public key ${k.key_handle}`, { short: true })),
-        el('td', { 'data-label': 'NodeID' }, k.node_id ? codeValue(String(k.node_id), `NodeID of ${k.key_handle}`) : el('span', { class: 'muted', text: '—' })),
+        el('td', { 'data-label': 'NodeID' }, k.node_id
+          ? el('div', {}, codeValue(String(k.node_id), `NodeID of ${k.key_handle}`),
+            isStr(k.certificate) ? el('span', { class: 'muted' }, 'certificate ',
+              copyButton(k.certificate, `certificate of ${k.key_handle}`)) : null)
+          : el('span', { class: 'muted', text: '—' })),
         // Which backend serves the key (docs/web3signer.md); "+ vault copy" when raw signing works.
         el('td', { 'data-label': 'Backend', text: `${k.backend ?? 'local-vault'}${k.backend === 'web3signer' && k.vault_copy ? ' + vault copy' : ''}` }),
         el('td', { 'data-label': 'Created', text: timeMs(k.created) ? absolute(timeMs(k.created)) : '—' }),
