@@ -17,6 +17,7 @@ const state = {
   connection: null,
   schema: null,
   keys: null, // GET /v1/staking/keys: every key, with the backend that holds it
+  live: null, // GET /kiosk/live: the last hour in 10-second slots
   panels: new Map(), // module id -> panel JSON or {error}
   lastOk: 0,
   polls: 0,
@@ -437,7 +438,9 @@ function renderKeys() {
   const nodeId = pick(keys.tls, 'node_id', 'nodeID') || pick(st, 'node_id');
   const reported = conn.cryftgo_node_id;
   const nodeRows = [];
-  if (nodeId) nodeRows.push(['NodeID', codeValue(nodeId, 'NodeID')]);
+  if (nodeId) nodeRows.push(['NodeID', el('span', { id: 'tls-node-id' }, codeValue(nodeId, 'NodeID'))]);
+  const cert = pick(keys.tls, 'certificate');
+  if (isStr(cert) && cert !== '') nodeRows.push(['Certificate', certificateValue(cert)]);
   if (reported && reported !== nodeId) {
     nodeRows.push(['NodeID (reported by node)', codeValue(reported, 'NodeID reported by the node')]);
   }
@@ -446,9 +449,25 @@ function renderKeys() {
   replaceChildren(body,
     keyBlock('bls', keys.bls),
     keyBlock('tls', keys.tls, nodeRows),
-    !nodeRows.length ? el('p', { class: 'hint', text: 'NodeID: unknown until a TLS key is registered or the node sends a heartbeat.' }) : null,
+    !nodeId ? el('p', { class: 'hint', text: nodeIdHint(keys.tls) }) : null,
     el('p', { class: 'hint', text: `Keys held: ${bls} BLS, ${tls} TLS.` }),
     allKeysTable());
+}
+
+// Why no NodeID is shown: no TLS key yet, or one stored without a certificate (the NodeID is
+// derived from the certificate, never guessed from the public key).
+function nodeIdHint(tls) {
+  if (!tls || !tls.available) return 'NodeID: no TLS key is registered yet.';
+  return 'NodeID: this TLS key has no stored certificate (it was not created by TLS registration), so its NodeID is not known here.';
+}
+
+// A certificate: copy button, and the PEM text on demand.
+function certificateValue(pem) {
+  return el('span', { class: 'code-value' },
+    el('details', { class: 'cert' },
+      el('summary', { text: 'PEM' }),
+      el('pre', { class: 'cert-pem', text: pem })),
+    copyButton(pem, 'TLS certificate'));
 }
 
 // Every key in the vault, with its use counters (GET /v1/staking/keys).
@@ -459,7 +478,7 @@ function allKeysTable() {
     el('summary', { text: `All keys (${list.length})` }),
     el('div', { class: 'table-wrap' }, el('table', { class: 'data-table compact', id: 'all-keys' },
       el('caption', { class: 'visually-hidden', text: 'Every key, with the backend that holds it' }),
-      el('thead', {}, el('tr', {}, ['Type', 'Handle', 'Public key', 'Backend', 'Created', 'Signatures', 'Last signature']
+      el('thead', {}, el('tr', {}, ['Type', 'Handle', 'Public key', 'NodeID', 'Backend', 'Created', 'Signatures', 'Last signature']
         .map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, list.map((k) => el('tr', { dataset: { keyHandle: String(k.key_handle ?? '') } },
         el('td', { 'data-label': 'Type' }, el('span', { class: 'chip chip-accent', text: String(k.key_type ?? '?') })),
@@ -467,6 +486,11 @@ function allKeysTable() {
           el('code', { text: String(k.key_handle ?? '') }),
           k.label ? el('span', { class: 'module-desc', text: String(k.label) }) : null),
         el('td', { 'data-label': 'Public key' }, codeValue(String(k.public_key ?? ''), `public key ${k.key_handle}`, { short: true })),
+        el('td', { 'data-label': 'NodeID' }, k.node_id
+          ? el('div', {}, codeValue(String(k.node_id), `NodeID of ${k.key_handle}`),
+            isStr(k.certificate) ? el('span', { class: 'muted' }, 'certificate ',
+              copyButton(k.certificate, `certificate of ${k.key_handle}`)) : null)
+          : el('span', { class: 'muted', text: '—' })),
         // Which backend serves the key (docs/web3signer.md); "+ vault copy" when raw signing works.
         el('td', { 'data-label': 'Backend', text: `${k.backend ?? 'local-vault'}${k.backend === 'web3signer' && k.vault_copy ? ' + vault copy' : ''}` }),
         el('td', { 'data-label': 'Created', text: timeMs(k.created) ? absolute(timeMs(k.created)) : '—' }),
@@ -503,6 +527,205 @@ function renderConnection() {
       ['Last error', c.last_error ? el('span', { class: 'error-text', text: c.last_error }) : 'none'],
       ['Last error at', errAt ? absolute(errAt) : '—'],
     ], 'facts facts-grid'));
+}
+
+// ---- last hour: signing latency, request rate, heartbeats (GET /kiosk/live) ------------------
+//
+// Plain SVG built with DOM APIs (no chart library, nothing through innerHTML), from the daemon's
+// 10-second slots (ops/live_history.h): the same observations as the Prometheus series
+// cryfttee_signing_duration_seconds and cryfttee_http_requests_total. Slots without data are
+// absent from the answer and drawn as gaps.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const CHART_W = 1100; // viewBox units: about one CSS pixel each in a desktop-wide card
+const PAD = { left: 60, right: 12, top: 10, bottom: 22 };
+const KEY_TYPE_CLASS = { bls: 'series-bls', tls: 'series-tls' };
+
+function svgEl(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null) continue;
+    if (name === 'text') node.textContent = String(value);
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) if (child) node.append(child);
+  return node;
+}
+
+function clockTime(ms) {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+function formatMs(ms) {
+  if (!(ms > 0)) return '—';
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(0)} µs`;
+}
+
+// A chart frame: the SVG, its x scale over the window and the plot area.
+function chartFrame(id, label, height, live) {
+  const end = live.now;
+  const start = end - live.window_seconds * 1000;
+  const plotW = CHART_W - PAD.left - PAD.right;
+  // Clamped: the current slot's middle may lie a few seconds in the future.
+  const x = (t) => PAD.left + (Math.min(Math.max(t, start), end) - start) / (end - start) * plotW;
+  const root = svgEl('svg', {
+    id, class: 'chart', viewBox: `0 0 ${CHART_W} ${height}`, role: 'img', 'aria-label': label,
+  }, svgEl('title', { text: label }));
+  const axis = svgEl('g', { class: 'axis' });
+  const bottom = height - PAD.bottom;
+  axis.append(svgEl('line', { x1: PAD.left, x2: CHART_W - PAD.right, y1: bottom, y2: bottom }));
+  for (let m = 60; m >= 0; m -= 15) {
+    const xm = x(end - m * 60000);
+    axis.append(svgEl('line', { class: 'grid', x1: xm, x2: xm, y1: PAD.top, y2: bottom }));
+    axis.append(svgEl('text', { x: xm, y: height - 6, 'text-anchor': m === 0 ? 'end' : 'middle',
+      text: m === 0 ? 'now' : `−${m} min` }));
+  }
+  root.append(axis);
+  return { root, x, top: PAD.top, bottom, slotW: plotW / (live.window_seconds / live.slot_seconds) };
+}
+
+// p50 (solid) and p99 (dashed) per key type on a log scale; one circle per slot and quantile.
+function latencyChart(live) {
+  const series = new Map(); // "bls p50" -> [{t, ms}]
+  for (const slot of live.slots) {
+    for (const [type, s] of Object.entries(slot.signing || {})) {
+      for (const q of ['p50', 'p99']) {
+        const key = `${type} ${q}`;
+        if (!series.has(key)) series.set(key, []);
+        series.get(key).push({ t: slot.t, ms: s[`${q}_ms`], count: s.count });
+      }
+    }
+  }
+  const height = 200;
+  const f = chartFrame('chart-latency', 'Signing latency p50 and p99 per key type, last hour', height, live);
+  const all = [...series.values()].flat().map((p) => p.ms).filter((v) => v > 0);
+  if (all.length === 0) {
+    f.root.append(svgEl('text', { class: 'chart-empty', x: CHART_W / 2, y: height / 2, 'text-anchor': 'middle',
+      text: 'No signatures in the last hour' }));
+    return f.root;
+  }
+  let lo = Math.floor(Math.log10(Math.min(...all)));
+  let hi = Math.ceil(Math.log10(Math.max(...all)));
+  if (hi === lo) hi += 1;
+  const y = (ms) => f.bottom - ((Math.log10(ms) - lo) / (hi - lo)) * (f.bottom - f.top);
+  const axis = f.root.querySelector('.axis');
+  for (let e = lo; e <= hi; e += 1) {
+    const yv = y(10 ** e);
+    axis.append(svgEl('line', { class: 'grid', x1: PAD.left, x2: CHART_W - PAD.right, y1: yv, y2: yv }));
+    axis.append(svgEl('text', { x: PAD.left - 6, y: yv + 4, 'text-anchor': 'end',
+      text: e >= 0 ? `${10 ** e} ms` : `${Math.round(10 ** (e + 3))} µs` }));
+  }
+  const slotMs = live.slot_seconds * 1000;
+  for (const [key, points] of series) {
+    const [type, q] = key.split(' ');
+    const cls = `${KEY_TYPE_CLASS[type] || 'series-other'} q-${q}`;
+    const g = svgEl('g', { class: `series ${cls}`, 'data-key-type': type, 'data-q': q });
+    // A line through consecutive slots; a missing slot breaks it.
+    let run = [];
+    const flush = () => {
+      if (run.length > 1) g.append(svgEl('polyline', { class: 'line', points: run.join(' ') }));
+      run = [];
+    };
+    points.forEach((p, i) => {
+      if (i > 0 && p.t - points[i - 1].t > slotMs) flush();
+      run.push(`${f.x(p.t + slotMs / 2).toFixed(1)},${y(p.ms).toFixed(1)}`);
+    });
+    flush();
+    for (const p of points) {
+      g.append(svgEl('circle', {
+        class: 'pt', cx: f.x(p.t + slotMs / 2).toFixed(1), cy: y(p.ms).toFixed(1), r: 3,
+        'data-t': p.t, 'data-ms': p.ms,
+      }, svgEl('title', { text: `${clockTime(p.t)} UTC · ${type} ${q} ${formatMs(p.ms)} (${p.count} signatures)` })));
+    }
+    f.root.append(g);
+  }
+  return f.root;
+}
+
+// Requests per second per slot as bars, the failed ones (status >= 400) on top in red.
+function requestChart(live) {
+  const height = 130;
+  const f = chartFrame('chart-requests', 'API requests per second, last hour', height, live);
+  const rates = live.slots.map((s) => s.requests / live.slot_seconds);
+  const max = Math.max(1, ...rates);
+  const scale = (f.bottom - f.top) / max;
+  const axis = f.root.querySelector('.axis');
+  for (const v of [max / 2, max]) {
+    const yv = f.bottom - v * scale;
+    axis.append(svgEl('line', { class: 'grid', x1: PAD.left, x2: CHART_W - PAD.right, y1: yv, y2: yv }));
+    axis.append(svgEl('text', { x: PAD.left - 6, y: yv + 4, 'text-anchor': 'end', text: `${v.toFixed(v < 10 ? 1 : 0)}/s` }));
+  }
+  const bars = svgEl('g', { class: 'bars' });
+  const w = Math.max(1, f.slotW - 0.5);
+  for (const s of live.slots) {
+    if (!s.requests) continue;
+    const h = (s.requests / live.slot_seconds) * scale;
+    const eh = (s.errors / live.slot_seconds) * scale;
+    bars.append(svgEl('rect', { class: 'bar', x: f.x(s.t).toFixed(1), y: (f.bottom - h).toFixed(1), width: w.toFixed(1),
+      height: h.toFixed(1), 'data-t': s.t, 'data-requests': s.requests },
+    svgEl('title', { text: `${clockTime(s.t)} UTC · ${s.requests} requests, ${s.errors} failed` })));
+    if (eh > 0) {
+      bars.append(svgEl('rect', { class: 'bar bar-error', x: f.x(s.t).toFixed(1), y: (f.bottom - h).toFixed(1),
+        width: w.toFixed(1), height: eh.toFixed(1) }));
+    }
+  }
+  f.root.append(bars);
+  return f.root;
+}
+
+// One tick per 10-second slot in which the node's heartbeat arrived: gaps are silences.
+function heartbeatChart(live) {
+  const height = 56;
+  const f = chartFrame('chart-heartbeats', 'Heartbeats from the node, last hour', height, live);
+  const ticks = svgEl('g', { class: 'beats' });
+  const w = Math.max(1.5, f.slotW - 0.5);
+  for (const s of live.slots) {
+    if (!s.heartbeats) continue;
+    ticks.append(svgEl('rect', { class: 'beat', x: f.x(s.t).toFixed(1), y: f.top, width: w.toFixed(1),
+      height: f.bottom - f.top, 'data-t': s.t },
+    svgEl('title', { text: `${clockTime(s.t)} UTC · ${s.heartbeats} heartbeat${s.heartbeats === 1 ? '' : 's'}` })));
+  }
+  if (!ticks.childElementCount) {
+    ticks.append(svgEl('text', { class: 'chart-empty', x: CHART_W / 2, y: (f.top + f.bottom) / 2 + 4,
+      'text-anchor': 'middle', text: 'No heartbeat in the last hour' }));
+  }
+  f.root.append(ticks);
+  return f.root;
+}
+
+function legend(live) {
+  const types = Object.keys(live.hour.signing || {});
+  return el('ul', { class: 'legend' }, types.flatMap((type) => ['p50', 'p99'].map((q) =>
+    el('li', {}, svgEl('svg', { class: 'legend-swatch', viewBox: '0 0 24 8', 'aria-hidden': 'true' },
+      svgEl('line', { class: `${KEY_TYPE_CLASS[type] || 'series-other'} q-${q}`, x1: 0, x2: 24, y1: 4, y2: 4 })),
+    ` ${type.toUpperCase()} ${q}`))));
+}
+
+function renderActivity() {
+  const live = state.live;
+  const body = $('activity-body');
+  if (!live || !Array.isArray(live.slots)) {
+    replaceChildren(body, emptyNote('Activity not available.'));
+    return;
+  }
+  const hour = live.hour || {};
+  const signing = Object.entries(hour.signing || {});
+  const lastMinute = live.slots.filter((s) => s.t >= live.now - 60000);
+  const perSecond = lastMinute.reduce((n, s) => n + s.requests, 0) / 60;
+  $('activity-meta').textContent = `${live.slot_seconds}-second slots · percentiles from ${live.quantile_method}`;
+  replaceChildren(body,
+    facts([
+      ...signing.map(([type, s]) => [`${type.toUpperCase()} signing`,
+        `p50 ${formatMs(s.p50_ms)} · p99 ${formatMs(s.p99_ms)} · ${s.count} signatures`]),
+      signing.length ? null : ['Signing', 'no signatures in the last hour'],
+      ['API requests', `${hour.requests ?? 0} (${hour.errors ?? 0} failed) · ${perSecond.toFixed(1)}/s over the last minute`],
+      ['Heartbeats', `${hour.heartbeats ?? 0} in the last hour`],
+    ], 'facts facts-grid'),
+    el('figure', { class: 'chart-box' }, el('figcaption', { text: 'Signing latency (log scale)' }), legend(live), latencyChart(live)),
+    el('figure', { class: 'chart-box' }, el('figcaption', { text: 'API requests per second (every listener, the kiosk\'s own polls included)' }), requestChart(live)),
+    el('figure', { class: 'chart-box' }, el('figcaption', { text: 'Node heartbeats' }), heartbeatChart(live)));
 }
 
 // AvalancheGo's remote-signer protocol (docs/rpcsigner.md): on or off, where, which key, calls.
@@ -717,11 +940,12 @@ function setLive(ok, detail) {
 
 async function refresh({ withSchema = false } = {}) {
   const errors = [];
-  const [status, attestation, connection, keys] = await Promise.all([
+  const [status, attestation, connection, keys, live] = await Promise.all([
     optional('/v1/staking/status', errors),
     optional('/v1/runtime/attestation', errors),
     optional('/v1/runtime/connection', errors),
     optional('/v1/staking/keys', errors),
+    optional('/kiosk/live', errors),
   ]);
   if (withSchema || state.schema === null) {
     const schema = await optional('/v1/schema/modules', errors);
@@ -738,6 +962,7 @@ async function refresh({ withSchema = false } = {}) {
   if (attestation !== undefined) state.attestation = attestation;
   if (connection !== undefined) state.connection = connection;
   if (keys !== undefined) state.keys = keys;
+  if (live !== undefined) state.live = live;
   state.lastOk = Date.now();
   setLive(true);
   announceChanges();
@@ -770,6 +995,9 @@ function render() {
   const { last_seen: _ls, request_count: _rc, ...connStable } = conn;
   renderIfChanged('connection', connStable, renderConnection);
   renderIfChanged('rpcsigner', statusStable.rpcsigner, renderRpcSigner);
+  // Redrawn when a slot changed or the window moved by a slot (the x axis slides).
+  const { now: liveNow, ...liveStable } = state.live || {};
+  renderIfChanged('activity', [liveStable, Math.floor((liveNow || 0) / 10000)], renderActivity);
   updateVolatileConnection(conn);
   renderIfChanged('panels', [...state.panels.entries()], renderPanels);
   renderIfChanged('schema', state.schema, renderSchema);

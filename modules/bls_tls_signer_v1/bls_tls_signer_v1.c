@@ -76,15 +76,18 @@ static reg_mode registration_mode(const char* req, uint32_t len) {
 }
 
 /* Generates or imports a key of the canonical key_type; the answer is in *out. Returns 0 when
- * *out holds the host's answer, else the module's error answer. */
+ * *out holds the host's answer, else the module's error answer. With `csr` (a TLS identity) the
+ * request carries a "certificate" object: the host builds the key's certificate (and the one
+ * issued from the CSR, if any) before it stores the key, so a refused CSR leaves no key behind;
+ * its answer then also has "certificate" and "node_id". */
 static uint64_t register_key(const char* req, uint32_t len, reg_mode mode, const char* key_type,
-                             cft_answer* out) {
+                             const cft_json_value* csr, bool tls, cft_answer* out) {
   cft_json_value material, v;
   if (mode == MODE_IMPORT && !get(req, len, "key_material", &material)) {
     return bad_request("missing_key_material", "importing a key needs \"key_material\"");
   }
   cft_json_writer w;
-  cft_jw_init(&w, 256 + (mode == MODE_IMPORT ? material.len : 0));
+  cft_jw_init(&w, 320 + (mode == MODE_IMPORT ? material.len : 0) + (csr ? csr->len : 0));
   cft_jw_begin_object(&w);
   cft_jw_key(&w, "key_type");
   cft_jw_cstring(&w, key_type);
@@ -99,6 +102,19 @@ static uint64_t register_key(const char* req, uint32_t len, reg_mode mode, const
       cft_jw_key(&w, "password");
       cft_jw_value(&w, &v);
     }
+  }
+  if (tls) {
+    cft_jw_key(&w, "certificate");
+    cft_jw_begin_object(&w);
+    if (csr) {
+      cft_jw_key(&w, "csr_pem");
+      cft_jw_value(&w, csr);
+    }
+    if (get(req, len, "common_name", &v)) {
+      cft_jw_key(&w, "common_name");
+      cft_jw_value(&w, &v);
+    }
+    cft_jw_end_object(&w);
   }
   cft_jw_end_object(&w);
   cft_keyvault_op op = mode == MODE_IMPORT ? CFT_KEYVAULT_IMPORT : CFT_KEYVAULT_GENERATE;
@@ -139,7 +155,7 @@ CRYFTTEE_CAPABILITY(bls_register) {
     return bad_request("invalid_key_type", "bls_register registers BLS keys only");
   }
   cft_answer key;
-  uint64_t failed = register_key(request, request_len, mode, "bls", &key);
+  uint64_t failed = register_key(request, request_len, mode, "bls", 0, false, &key);
   if (failed) return failed;
   if (!cft_answer_ok(&key)) return cft_answer_forward(&key);
   cft_json_writer w;
@@ -169,7 +185,7 @@ CRYFTTEE_CAPABILITY(tls_register) {
     return bad_request("invalid_mode", "mode must be 0 (generate) or 1 (import)");
   }
   const char* key_type = "secp256k1";
-  cft_json_value v, csr, cn;
+  cft_json_value v, csr;
   if (get(request, request_len, "key_type", &v) && !(key_type = tls_key_type(&v))) {
     return bad_request("invalid_key_type", "key_type must be secp256k1 or p256");
   }
@@ -178,40 +194,17 @@ CRYFTTEE_CAPABILITY(tls_register) {
     return bad_request("invalid_csr", "csr_pem must be a PEM string");
   }
   cft_answer key;
-  uint64_t failed = register_key(request, request_len, mode, key_type, &key);
+  uint64_t failed =
+      register_key(request, request_len, mode, key_type, has_csr ? &csr : 0, true, &key);
   if (failed) return failed;
   if (!cft_answer_ok(&key)) return cft_answer_forward(&key);
-
-  cft_json_writer c;
-  cft_jw_init(&c, 256 + (has_csr ? csr.len : 0));
-  cft_jw_begin_object(&c);
-  relay(&c, &key, "key_handle", "key_handle");
-  if (has_csr) {
-    cft_jw_key(&c, "csr_pem");
-    cft_jw_value(&c, &csr);
-  }
-  if (get(request, request_len, "common_name", &cn)) {
-    cft_jw_key(&c, "common_name");
-    cft_jw_value(&c, &cn);
-  }
-  cft_jw_end_object(&c);
-  cft_answer cert;
-  if (!cft_keyvault_call(CFT_KEYVAULT_CERTIFICATE, &c, 0, 0, &cert)) {
-    cft_answer_free(&key);
-    return keyvault_unavailable();
-  }
-  if (!cft_answer_ok(&cert)) {
-    cft_answer_free(&key);
-    return cft_answer_forward(&cert);
-  }
   cft_json_writer w;
-  cft_jw_init(&w, cert.len + 512);
+  cft_jw_init(&w, key.len + 512);
   begin_registered(&w, &key, key_type);
-  relay(&w, &cert, "certificate", "certificate");
-  relay(&w, &cert, "node_id", "node_id");
+  relay(&w, &key, "certificate", "certificate");
+  relay(&w, &key, "node_id", "node_id");
   cft_jw_end_object(&w);
   cft_answer_free(&key);
-  cft_answer_free(&cert);
   return cft_jw_finish(&w);
 }
 

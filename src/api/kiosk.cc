@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/responses.h"
+#include "core/clock.h"
 
 namespace cryfttee::api {
 namespace {
@@ -59,6 +60,13 @@ Kiosk::Kiosk(KioskOptions options, const Router* api, CsrfGuard csrf)
     });
   }
   router_.Add("GET", "/kiosk/csrf", [this](const HttpRequest&) { return CsrfToken(); });
+  if (options_.live_history != nullptr) {
+    router_.Add("GET", "/kiosk/live", [this](const HttpRequest&) {
+      Json body = options_.live_history->Snapshot(NowUnixMillis());
+      body["success"] = true;
+      return JsonResponse(body);
+    });
+  }
   router_.SetMiddleware(
       [this](const HttpRequest& r, const Handler& next) { return Handle(r, next); });
 }

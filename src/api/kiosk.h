@@ -4,6 +4,9 @@
 // The kiosk owns no handlers of its own for API data: it forwards an allow-list of (method, path)
 // to the API listener's router, so both listeners answer from the same code. Routes that are not
 // on the list (key registration, signing, heartbeat, ...) answer 404 on the kiosk.
+//
+// Its own routes: GET /kiosk/csrf (the reload token) and GET /kiosk/live (the live panel's last
+// hour, ops/live_history.h), both behind the same Host check as everything else.
 #pragma once
 
 #include <atomic>
@@ -16,6 +19,7 @@
 #include "api/kiosk_static.h"
 #include "api/router.h"
 #include "core/status.h"
+#include "ops/live_history.h"
 
 namespace cryfttee::api {
 
@@ -23,6 +27,8 @@ struct KioskOptions {
   std::string ui_dir;
   std::string bind_address;  // the configured --kiosk-addr
   std::string extra_hosts;   // kiosk_hosts: more Host names to accept, comma-separated
+  // The live panel's data (GET /kiosk/live); null = no live panel (the route answers 404).
+  const ops::LiveHistory* live_history = nullptr;
 };
 
 // GET routes forwarded to the API router.

@@ -5,6 +5,8 @@
 #include "api/runtime_handlers.h"
 #include "core/bytes.h"
 #include "core/clock.h"
+#include "crypto/node_id.h"
+#include "crypto/x509.h"
 
 namespace cryfttee::api {
 namespace {
@@ -16,6 +18,16 @@ std::string Rfc3339OrEmpty(int64_t unix_ms) {
   return unix_ms > 0 ? FormatRfc3339Millis(unix_ms) : std::string();
 }
 
+// A TLS identity's certificate (PEM, as TLS registration answers it) and the NodeID AvalancheGo
+// derives from it (crypto/node_id.h). Keys without a stored certificate get neither field.
+void AddCertificate(Json& j, const BackendKey& key) {
+  if (key.certificate_der.empty()) return;
+  auto id = crypto::NodeIdFromCertificateDer(key.certificate_der);
+  if (!id.ok()) return;
+  j["certificate"] = crypto::CertificatePemFromDer(key.certificate_der);
+  j["node_id"] = crypto::FormatNodeId(*id);
+}
+
 // "keys": {"bls": ..., "tls": ...} of the integration seed: the first key of each kind.
 Json KeyJson(const std::vector<BackendKey>& keys) {
   if (keys.empty()) return {{"available", false}};
@@ -24,6 +36,7 @@ Json KeyJson(const std::vector<BackendKey>& keys) {
             {"backend", key.backend}, {"vault_copy", key.vault_copy},
             {"label", key.label},     {"created", Rfc3339OrEmpty(key.created_at * 1000)}};
   if (!key.key_handle.empty()) j["key_handle"] = key.key_handle;
+  AddCertificate(j, key);
   return j;
 }
 
@@ -119,6 +132,7 @@ HttpResponse KeyList(const ApiContext& ctx) {
             {"label", k.label},           {"created", Rfc3339OrEmpty(k.created_at * 1000)},
             {"sign_count", k.sign_count}, {"last_sign", Rfc3339OrEmpty(k.last_sign_at_ms)}};
         entry["key_handle"] = k.key_handle;
+        AddCertificate(entry, k);
         list.push_back(std::move(entry));
       }
     }

@@ -29,6 +29,8 @@ KeyInfo ReadKeyInfo(const Json& j, AnswerFields& parent) {
   k.available = r.Bool("available");
   k.public_key = r.Str("public_key");
   k.key_handle = r.Str("key_handle");
+  k.certificate = r.Str("certificate");
+  k.node_id = r.Str("node_id");
   if (!r.status().ok()) parent.Expect("keys", "an object of {available, public_key, key_handle}");
   return k;
 }
@@ -255,6 +257,8 @@ Result<std::vector<KeyListEntry>> ParseKeyList(const Json& j) {
     e.label = k.Str("label");
     e.created = k.Str("created");
     e.sign_count = k.Int("sign_count");
+    e.certificate = k.Str("certificate");
+    e.node_id = k.Str("node_id");
     if (!k.status().ok()) return k.status();
     out.push_back(std::move(e));
   }

@@ -76,6 +76,8 @@ struct KeyInfo {
   bool available = false;
   std::string public_key;
   std::string key_handle;
+  std::string certificate;  // TLS: the certificate stored with the key (PEM), "" if none
+  std::string node_id;      // TLS: the daemon's NodeID of that certificate
 };
 
 struct StakingStatus {
@@ -160,6 +162,8 @@ struct KeyListEntry {
   std::string label;
   std::string created;
   int64_t sign_count = 0;
+  std::string certificate;  // TLS: the certificate stored with the key (PEM), "" if none
+  std::string node_id;
 };
 
 struct StatusPanel {

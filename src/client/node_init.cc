@@ -32,6 +32,18 @@ std::string HandleFor(CryftteeClient& client, const KeyInfo& key, const std::str
   return "";
 }
 
+// The certificate the daemon stored with a TLS key at registration, "" when it has none.
+std::string StoredCertificate(CryftteeClient& client, const KeyInfo& key,
+                              const std::string& public_key) {
+  if (key.available && NormalizePublicKey(key.public_key) == public_key) return key.certificate;
+  auto list = client.ListKeys();
+  if (!list.ok()) return "";
+  for (const KeyListEntry& e : *list) {
+    if (NormalizePublicKey(e.public_key) == public_key) return e.certificate;
+  }
+  return "";
+}
+
 Status DecisionError(const char* kind, const KeyDecision& d, const std::vector<std::string>& have) {
   std::string listed;
   for (const std::string& k : have) listed += (listed.empty() ? "" : ", ") + k;
@@ -149,6 +161,16 @@ Result<NodeIdentity> InitializeNode(CryftteeClient& client, const NodeInitOption
       } else if (!saved.node_id.empty()) {
         identity.node_id = saved.node_id;
         identity.node_id_source = "saved";
+      }
+    }
+    // An adopted key (or a saved one without identity files) takes the certificate the daemon
+    // stored with it at registration; the NodeID is computed here from it, as for a new key.
+    if (identity.node_id.empty()) {
+      std::string cert = StoredCertificate(client, status.tls_key, tls.public_key);
+      if (!cert.empty()) {
+        CRYFTTEE_ASSIGN_OR_RETURN(identity.node_id, NodeIdOfCertificate(cert, tls.public_key));
+        identity.certificate_pem = cert;
+        identity.node_id_source = "certificate";
       }
     }
     Log(options, std::string(tls.action == KeyAction::kAdoptFirst ? "adopted" : "using existing") +

@@ -36,8 +36,9 @@ struct KeyOutcome {
 struct NodeIdentity {
   KeyOutcome bls;
   KeyOutcome tls;
-  // AvalancheGo's NodeID of the TLS certificate. Empty when an adopted key's certificate is
-  // unknown to the node (node_id_source says where a non-empty one came from).
+  // AvalancheGo's NodeID of the TLS certificate: the registration's, the saved one's, or for an
+  // adopted key the one the daemon stored with it. Empty when no certificate is known (a key
+  // stored without one; node_id_source says where a non-empty one came from).
   std::string node_id;
   std::string node_id_source;  // "certificate" (computed here) or "saved"
   std::string certificate_pem;

@@ -38,6 +38,8 @@ Bytes KeyFileAad(const KeyFile& file) {
   AppendField(aad, file.public_key);
   AppendField(aad, AsBytes(file.label));
   AppendField(aad, AsBytes(std::to_string(file.created_at)));
+  // Appended only when present, so the files written before certificates existed still unseal.
+  if (!file.certificate.empty()) AppendField(aad, file.certificate);
   return aad;
 }
 
@@ -54,6 +56,7 @@ std::string EncodeKeyFile(const KeyFile& file) {
       {"nonce", HexEncode(file.nonce)},
       {"ciphertext", HexEncode(file.ciphertext)},
   };
+  if (!file.certificate.empty()) doc["certificate"] = HexEncode(file.certificate);
   return doc.dump(2) + "\n";
 }
 
@@ -84,6 +87,10 @@ Result<KeyFile> DecodeKeyFile(ByteSpan text) {
   CRYFTTEE_ASSIGN_OR_RETURN(file.ciphertext, HexField(doc, "ciphertext"));
   if (file.salt.size() != 32 || file.nonce.size() != 12 || file.ciphertext.size() < 16) {
     return Invalid("bad salt, nonce or ciphertext size");
+  }
+  if (doc.contains("certificate")) {
+    CRYFTTEE_ASSIGN_OR_RETURN(file.certificate, HexField(doc, "certificate"));
+    if (file.certificate.empty()) return Invalid("empty certificate");
   }
   return file;
 }

@@ -1,10 +1,13 @@
 // The on-disk form of one sealed key: <keys dir>/<handle>.key, a JSON document
 //   {"format": "cryfttee-sealed-key", "version": 1, "handle", "key_type", "public_key" (hex),
 //    "label", "created_at" (unix seconds), "salt" (32 bytes hex), "nonce" (12 bytes hex),
-//    "ciphertext" (hex of AES-256-GCM ciphertext || tag)}
+//    "ciphertext" (hex of AES-256-GCM ciphertext || tag), "certificate"? (hex DER)}
+// "certificate" is present only for an ECDSA key registered as a TLS identity (KeyVault::
+// RegisterTls): the key's own self-signed certificate, created before the file is written.
 // The metadata stays readable (listing keys needs no secret) but is authenticated: the AAD is a
 // length-prefixed encoding of the format name, version, handle, key type, public key, label and
-// creation time, so editing any of them makes unsealing fail.
+// creation time (and the certificate, when there is one), so editing any of them makes unsealing
+// fail.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,7 @@ struct KeyFile {
   Bytes salt;
   Bytes nonce;
   Bytes ciphertext;
+  Bytes certificate;  // DER; empty when the key has none
 };
 
 std::string EncodeKeyFile(const KeyFile& file);

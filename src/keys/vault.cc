@@ -214,6 +214,7 @@ KeyInfo KeyVault::Snapshot(const Entry& entry) {
   info.public_key = entry.file.public_key;
   info.label = entry.file.label;
   info.created_at = entry.file.created_at;
+  info.certificate = entry.file.certificate;
   info.sign_count = entry.sign_count.load(std::memory_order_relaxed);
   int64_t last = entry.last_sign_ms.load(std::memory_order_relaxed);
   if (last != 0) info.last_sign_at = last;
@@ -244,7 +245,8 @@ Result<std::shared_ptr<KeyVault::Entry>> KeyVault::FindOfType(std::string_view h
   return entry;
 }
 
-Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_view label) {
+Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_view label,
+                                Bytes certificate) {
   CRYFTTEE_RETURN_IF_ERROR(CheckLabel(label));
   CRYFTTEE_ASSIGN_OR_RETURN(Bytes public_key, PublicKeyOf(type, secret.span()));
   std::string handle = HandleFor(type, public_key);
@@ -264,6 +266,7 @@ Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_vi
   file.public_key = std::move(public_key);
   file.label = std::string(label);
   file.created_at = NowMillis() / 1000;
+  file.certificate = std::move(certificate);
   CRYFTTEE_ASSIGN_OR_RETURN(file.salt, crypto::RandomBytes(32));
   CRYFTTEE_ASSIGN_OR_RETURN(file.nonce, crypto::RandomBytes(12));
   CRYFTTEE_ASSIGN_OR_RETURN(file.ciphertext,
@@ -317,6 +320,55 @@ Result<KeyInfo> KeyVault::ImportEip2335(std::string_view keystore_json, std::str
                                    "the keystore's pubkey does not belong to its secret");
   }
   return Store(KeyType::kBls, std::move(keystore.secret), label);
+}
+
+Result<TlsRegistration> KeyVault::RegisterTls(KeyType type, ByteSpan secret, std::string_view label,
+                                              std::string_view csr_pem,
+                                              const crypto::CertificateOptions& options) {
+  if (!IsEcdsa(type)) {
+    return Status::InvalidArgument("invalid_key_type", "a TLS identity is an ECDSA key");
+  }
+  CRYFTTEE_RETURN_IF_ERROR(CheckLabel(label));
+  SecretBytes key_secret;
+  if (secret.empty()) {
+    CRYFTTEE_ASSIGN_OR_RETURN(key_secret, GenerateSecret(type));
+  } else if (secret.size() != 32) {
+    return Status::InvalidArgument("invalid_secret_key", "a secret key is exactly 32 bytes, got " +
+                                                             std::to_string(secret.size()));
+  } else {
+    key_secret = SecretBytes(secret);
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes public_key, PublicKeyOf(type, key_secret.span()));
+  const crypto::EcCurve curve = CurveOf(type);
+  // Everything that can be refused is built before anything is written.
+  std::optional<crypto::Certificate> issued;
+  if (!csr_pem.empty()) {
+    CRYFTTEE_ASSIGN_OR_RETURN(
+        issued, crypto::IssueCertificateFromCsr(curve, key_secret.span(), csr_pem, options));
+  }
+  std::optional<crypto::Certificate> own;
+  Bytes stored_certificate;
+  if (auto existing = Find(HandleFor(type, public_key));
+      existing.ok() && !(*existing)->file.certificate.empty()) {
+    stored_certificate = (*existing)->file.certificate;
+  } else {
+    CRYFTTEE_ASSIGN_OR_RETURN(
+        own, crypto::CreateSelfSignedCertificate(curve, key_secret.span(), options));
+    stored_certificate = own->der;
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key,
+                            Store(type, std::move(key_secret), label, stored_certificate));
+  TlsRegistration out;
+  if (issued) {
+    out.certificate = std::move(*issued);
+  } else if (!key.certificate.empty()) {
+    // The stored one, also when a concurrent registration of the same key stored it first.
+    out.certificate = {key.certificate, crypto::CertificatePemFromDer(key.certificate)};
+  } else {
+    out.certificate = std::move(*own);  // an existing key stored without a certificate
+  }
+  out.key = std::move(key);
+  return out;
 }
 
 Result<KeyInfo> KeyVault::Get(std::string_view handle) const {

@@ -39,6 +39,16 @@ struct KeyInfo {
   // Since this process opened the vault (not persisted).
   uint64_t sign_count = 0;
   std::optional<int64_t> last_sign_at;  // unix milliseconds
+  // DER of the key's own self-signed certificate, kept with the key when it was registered as a
+  // TLS identity (RegisterTls); empty for BLS keys and for ECDSA keys created otherwise.
+  Bytes certificate;
+};
+
+// What RegisterTls answers: the stored key (with its own certificate) and the certificate the
+// caller asked for: the key's own one, or the one issued from the caller's CSR.
+struct TlsRegistration {
+  KeyInfo key;
+  crypto::Certificate certificate;
 };
 
 struct VaultLoadProblem {
@@ -76,6 +86,18 @@ class KeyVault {
   Result<KeyInfo> ImportEip2335(std::string_view keystore_json, std::string_view password,
                                 std::string_view label);
 
+  // A TLS identity in one step: an ECDSA key (generated when `secret` is empty, else the given
+  // 32-byte secret) and its self-signed certificate (and, with `csr_pem`, the certificate issued
+  // from the CSR) are all built in memory first; the key file, certificate included, is written
+  // only once they succeeded, so a refused CSR or certificate option leaves no key behind.
+  // Importing a key the vault already holds keeps its stored certificate (a key stored without
+  // one gets a fresh certificate in the answer that is not stored: key files are never
+  // rewritten). Codes: "invalid_key_type" (BLS), "invalid_secret_key", "invalid_csr",
+  // "invalid_common_name", "invalid_validity", "invalid_label", plus Generate's and Import's.
+  Result<TlsRegistration> RegisterTls(KeyType type, ByteSpan secret, std::string_view label,
+                                      std::string_view csr_pem,
+                                      const crypto::CertificateOptions& options);
+
   // Code "key_not_found".
   Result<KeyInfo> Get(std::string_view handle) const;
   // Compressed or (ECDSA) uncompressed encoding. Code "key_not_found".
@@ -108,7 +130,8 @@ class KeyVault {
   Result<std::shared_ptr<Entry>> Find(std::string_view handle) const;
   Result<std::shared_ptr<Entry>> FindOfType(std::string_view handle, bool want_bls) const;
   Result<SecretBytes> UnsealEntry(const Entry& entry) const;
-  Result<KeyInfo> Store(KeyType type, SecretBytes secret, std::string_view label);
+  Result<KeyInfo> Store(KeyType type, SecretBytes secret, std::string_view label,
+                        Bytes certificate = {});
   static KeyInfo Snapshot(const Entry& entry);
   static void RecordSign(Entry& entry);
 

@@ -81,17 +81,56 @@ Result<KeyInfo> SelectKey(tee::Client& vault, const json& req) {
   return vault.FindByPublicKey(raw);
 }
 
+// The optional "certificate" object of a generate or import, {csr_pem?, common_name?}: the key
+// is a TLS identity, stored with its own certificate or not at all (tee::Client::RegisterTls).
+struct CertificateRequest {
+  std::string csr_pem;
+  crypto::CertificateOptions options;
+};
+
+Result<std::optional<CertificateRequest>> CertificateField(const json& req) {
+  auto it = req.find("certificate");
+  if (it == req.end() || it->is_null()) return std::optional<CertificateRequest>();
+  if (!it->is_object()) {
+    return BadRequest("invalid_field", "\"certificate\" must be an object");
+  }
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(*it, {"csr_pem", "common_name"}));
+  CertificateRequest out;
+  CRYFTTEE_ASSIGN_OR_RETURN(out.csr_pem, StringField(*it, "csr_pem", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::string cn, StringField(*it, "common_name", false));
+  if (!cn.empty()) out.options.common_name = cn;
+  return std::optional<CertificateRequest>(std::move(out));
+}
+
+// The key, the certificate asked for (PEM) and its NodeID.
+Result<json> RegisteredAnswer(const keys::TlsRegistration& reg) {
+  CRYFTTEE_ASSIGN_OR_RETURN(crypto::NodeId id,
+                            crypto::NodeIdFromCertificateDer(reg.certificate.der));
+  json answer = KeyAnswer(reg.key);
+  answer["certificate"] = reg.certificate.pem;
+  answer["node_id"] = crypto::FormatNodeId(id);
+  return answer;
+}
+
 Result<json> Generate(tee::Client& vault, const json& req, std::string_view) {
-  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "label"}));
+  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "label", "certificate"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::optional<CertificateRequest> cert, CertificateField(req));
+  if (cert) {
+    CRYFTTEE_ASSIGN_OR_RETURN(keys::TlsRegistration reg,
+                              vault.RegisterTls(type, {}, label, cert->csr_pem, cert->options));
+    return RegisteredAnswer(reg);
+  }
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, vault.Generate(type, label));
   return KeyAnswer(key);
 }
 
 Result<json> Import(tee::Client& vault, const json& req, std::string_view) {
-  CRYFTTEE_RETURN_IF_ERROR(OnlyFields(req, {"key_type", "key_material", "password", "label"}));
+  CRYFTTEE_RETURN_IF_ERROR(
+      OnlyFields(req, {"key_type", "key_material", "password", "label", "certificate"}));
   CRYFTTEE_ASSIGN_OR_RETURN(KeyType type, KeyTypeField(req));
+  CRYFTTEE_ASSIGN_OR_RETURN(std::optional<CertificateRequest> cert, CertificateField(req));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string label, StringField(req, "label", false));
   CRYFTTEE_ASSIGN_OR_RETURN(std::string password, StringField(req, "password", false));
   auto material = req.find("key_material");
@@ -121,13 +160,24 @@ Result<json> Import(tee::Client& vault, const json& req, std::string_view) {
     }
   }
   if (!keystore.empty()) {
-    if (type != KeyType::kBls) {
+    if (type != KeyType::kBls || cert) {
       return BadRequest("invalid_key_type", "EIP-2335 keystores hold BLS keys only");
     }
     auto key = vault.ImportEip2335(keystore, password, label);
     SecureWipe(keystore.data(), keystore.size());
     if (!key.ok()) return key.status();
     return KeyAnswer(*key);
+  }
+  if (cert) {
+    // RegisterTls reads an empty secret as "generate": an import must bring one.
+    if (raw.size() != 32) {
+      return BadRequest("invalid_secret_key",
+                        "a secret key is exactly 32 bytes, got " + std::to_string(raw.size()));
+    }
+    CRYFTTEE_ASSIGN_OR_RETURN(
+        keys::TlsRegistration reg,
+        vault.RegisterTls(type, raw.span(), label, cert->csr_pem, cert->options));
+    return RegisteredAnswer(reg);
   }
   CRYFTTEE_ASSIGN_OR_RETURN(KeyInfo key, vault.Import(type, raw.span(), label));
   return KeyAnswer(key);

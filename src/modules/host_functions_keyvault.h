@@ -27,10 +27,17 @@
 // category's wire name (core/status.h StatusCategoryName), which the daemon maps to HTTP.
 // Fuel: 1 unit per kKeyvaultBytesPerFuel bytes of request and bytes.
 //
-//   keyvault_generate    {"key_type": "bls"|"secp256k1"|"p256", "label"?}             -> key
-//   keyvault_import      {"key_type", "key_material", "password"?, "label"?}
+//   keyvault_generate    {"key_type": "bls"|"secp256k1"|"p256", "label"?, "certificate"?}
+//                                                                                       -> key
+//   keyvault_import      {"key_type", "key_material", "password"?, "label"?, "certificate"?}
 //                        key_material: base64 or 0x-hex of 32 raw bytes, or an EIP-2335
 //                        keystore (a JSON object, its text, or base64 of its text) -> key
+//                        "certificate": {"csr_pem"?, "common_name"?} makes the ECDSA key a TLS
+//                        identity: the key's self-signed certificate (and the one issued from
+//                        the CSR) are built before the key is stored, and stored with it, so a
+//                        refused CSR leaves no key (tee::Client::RegisterTls). The answer adds
+//                        "certificate" (PEM: the CSR's certificate, else the key's own) and
+//                        "node_id" of that certificate.
 //   keyvault_public_key  {"key_handle"} or {"pubkey"}                                  -> key
 //   keyvault_sign        {"key_handle"|"pubkey", "scheme": "bls"|"ecdsa", "encoding"?:
 //                         "base64"|"hex" (else the auto rule)}, plus bytes

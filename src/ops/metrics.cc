@@ -10,6 +10,8 @@
 
 #include <exception>
 
+#include "core/clock.h"
+
 namespace cryfttee::ops {
 namespace {
 
@@ -94,6 +96,7 @@ Metrics::~Metrics() = default;
 
 void Metrics::ObserveRequest(const std::string& route, int status) {
   families_->http_requests->Add({{"route", route}, {"status", std::to_string(status)}}).Increment();
+  history_.RecordRequest(NowUnixMillis(), status);
 }
 
 void Metrics::ObserveSigning(const std::string& key_type, const std::string& module,
@@ -103,6 +106,7 @@ void Metrics::ObserveSigning(const std::string& key_type, const std::string& mod
   if (key_type == "bls") {
     families_->bls_signing_duration->Add({}, SigningBuckets()).Observe(seconds);
   }
+  history_.RecordSigning(NowUnixMillis(), key_type, seconds);
 }
 
 void Metrics::ObserveMalformedBlsRequest() { families_->bls_malformed->Increment(); }

@@ -9,6 +9,9 @@
 // Seams: ObserveRequest and ObserveSigning are the only writers callers need. A signer outside
 // the HTTP API (src/rpcsigner) calls ObserveSigning with its own `module` label.
 //
+// The same two calls also feed `history()` (live_history.h), the last hour in 10-second slots
+// that the kiosk's live panel draws.
+//
 // Values read at scrape time (keys loaded, heartbeat age) come from a LiveSource callback so they
 // are never stale and cost nothing between scrapes.
 //
@@ -20,6 +23,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "ops/live_history.h"
 
 namespace prometheus {
 class Registry;
@@ -53,6 +58,11 @@ class Metrics {
   void ObserveMalformedBlsRequest();
   void SetLiveSource(LiveSource source);
 
+  // The last hour of what ObserveRequest and ObserveSigning saw, plus the heartbeats callers
+  // record on it directly.
+  LiveHistory& history() { return history_; }
+  const LiveHistory& history() const { return history_; }
+
   // What the exposer serves: the registry and the live gauges.
   std::vector<std::shared_ptr<prometheus::Collectable>> Collectables() const;
 
@@ -61,6 +71,7 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
   std::shared_ptr<prometheus::Collectable> live_;
+  LiveHistory history_;
 };
 
 // Serves GET /metrics on `addr` (host:port; port 0 picks a free one) until destroyed.

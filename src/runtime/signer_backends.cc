@@ -18,6 +18,7 @@ BackendKey FromVault(const keys::KeyInfo& k) {
   key.created_at = k.created_at;
   key.sign_count = k.sign_count;
   key.last_sign_at_ms = k.last_sign_at.value_or(0);
+  key.certificate_der = k.certificate;
   return key;
 }
 

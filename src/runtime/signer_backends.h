@@ -44,6 +44,7 @@ struct BackendKey {
   int64_t created_at = 0;  // unix s, 0 when unknown (keys only Web3Signer holds)
   uint64_t sign_count = 0;
   int64_t last_sign_at_ms = 0;
+  Bytes certificate_der;  // the key's own certificate (TLS identities), empty otherwise
 };
 
 struct SignerView {

@@ -85,6 +85,13 @@ class Client {
       std::string_view handle, std::string_view csr_pem,
       const crypto::CertificateOptions& options) = 0;
 
+  // An ECDSA key and its certificate, stored together or not at all (KeyVault::RegisterTls;
+  // an empty `secret` generates the key, an empty `csr_pem` issues no CSR certificate).
+  virtual Result<keys::TlsRegistration> RegisterTls(keys::KeyType type, ByteSpan secret,
+                                                    std::string_view label,
+                                                    std::string_view csr_pem,
+                                                    const crypto::CertificateOptions& options) = 0;
+
   // Code "invalid_report_data" unless report_data is 64 bytes; the provider's codes otherwise.
   virtual Result<Quote> GetQuote(ByteSpan report_data) = 0;
 

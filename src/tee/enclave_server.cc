@@ -22,7 +22,9 @@ Bytes Encode(const Result<T>& r, F encode) {
   return r.ok() ? encode(*r) : wire::EncodeError(r.status());
 }
 
-bool Sensitive(Op op) { return op == Op::kImport || op == Op::kImportEip2335; }
+bool Sensitive(Op op) {
+  return op == Op::kImport || op == Op::kImportEip2335 || op == Op::kRegisterTls;
+}
 
 std::string_view AsText(const SecretBytes& b) {
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
@@ -63,6 +65,10 @@ Bytes AnswerRequest(Client& keys, const wire::Request& q) {
       return Encode(keys.IssueCertificate(q.handle, q.csr_pem, q.certificate), cert);
     case Op::kQuote:
       return Encode(keys.GetQuote(q.data), [](const Quote& x) { return wire::EncodeQuote(x); });
+    case Op::kRegisterTls:
+      return Encode(
+          keys.RegisterTls(q.key_type, q.secret.span(), q.label, q.csr_pem, q.certificate),
+          [](const keys::TlsRegistration& t) { return wire::EncodeTlsRegistration(t); });
   }
   return wire::EncodeError(wire::ProtocolError("unknown op"));
 }

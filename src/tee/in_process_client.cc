@@ -59,6 +59,12 @@ Result<crypto::Certificate> InProcessClient::CreateSelfSignedCertificate(
   return vault_->CreateSelfSignedCertificate(handle, options);
 }
 
+Result<keys::TlsRegistration> InProcessClient::RegisterTls(
+    keys::KeyType type, ByteSpan secret, std::string_view label, std::string_view csr_pem,
+    const crypto::CertificateOptions& options) {
+  return vault_->RegisterTls(type, secret, label, csr_pem, options);
+}
+
 Result<crypto::Certificate> InProcessClient::IssueCertificate(
     std::string_view handle, std::string_view csr_pem, const crypto::CertificateOptions& options) {
   return vault_->IssueCertificate(handle, csr_pem, options);

@@ -32,6 +32,9 @@ class InProcessClient final : public Client {
       std::string_view handle, const crypto::CertificateOptions& options) override;
   Result<crypto::Certificate> IssueCertificate(std::string_view handle, std::string_view csr_pem,
                                                const crypto::CertificateOptions& options) override;
+  Result<keys::TlsRegistration> RegisterTls(keys::KeyType type, ByteSpan secret,
+                                            std::string_view label, std::string_view csr_pem,
+                                            const crypto::CertificateOptions& options) override;
   Result<Quote> GetQuote(ByteSpan report_data) override;
   Connection Probe() override;
 

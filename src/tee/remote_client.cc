@@ -182,6 +182,20 @@ Result<crypto::Certificate> RemoteClient::IssueCertificate(
   return wire::DecodeCertificate(a);
 }
 
+Result<keys::TlsRegistration> RemoteClient::RegisterTls(keys::KeyType type, ByteSpan secret,
+                                                        std::string_view label,
+                                                        std::string_view csr_pem,
+                                                        const crypto::CertificateOptions& options) {
+  Request r = Make(Op::kRegisterTls);
+  r.key_type = type;
+  r.secret = SecretBytes(secret);
+  r.label = std::string(label);
+  r.csr_pem = std::string(csr_pem);
+  r.certificate = options;
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes a, Call(r, /*sensitive=*/!secret.empty()));
+  return wire::DecodeTlsRegistration(a);
+}
+
 Result<Quote> RemoteClient::GetQuote(ByteSpan report_data) {
   if (report_data.size() != wire::kReportDataSize) {
     return Status::InvalidArgument("invalid_report_data", "report data is exactly 64 bytes");

@@ -5,7 +5,7 @@
 namespace cryfttee::tee::wire {
 
 bool IsKnownOp(uint16_t op) {
-  return op >= static_cast<uint16_t>(Op::kHello) && op <= static_cast<uint16_t>(Op::kQuote);
+  return op >= static_cast<uint16_t>(Op::kHello) && op <= static_cast<uint16_t>(Op::kRegisterTls);
 }
 
 std::string_view OpName(Op op) {
@@ -36,6 +36,8 @@ std::string_view OpName(Op op) {
       return "issue_certificate";
     case Op::kQuote:
       return "quote";
+    case Op::kRegisterTls:
+      return "register_tls";
   }
   return "unknown";
 }
@@ -45,8 +47,8 @@ namespace {
 // A bytes field on the wire: its 4-byte length plus at most `max` bytes.
 constexpr size_t Field(size_t max) { return 4 + max; }
 constexpr size_t kCertificateOptions = Field(kMaxCommonName) + 2 * (1 + 8);
-constexpr size_t kKeyInfo =
-    Field(kMaxHandle) + 1 + Field(kMaxPublicKey) + Field(kMaxLabel) + 8 + 8 + 1 + 8;
+constexpr size_t kKeyInfo = Field(kMaxHandle) + 1 + Field(kMaxPublicKey) + Field(kMaxLabel) + 8 +
+                            8 + 1 + 8 + Field(kMaxKeyCertificate);
 constexpr size_t kError = 1 + 1 + Field(kMaxErrorCode) + Field(kMaxErrorMessage);
 
 size_t MaxRequest(Op op) {
@@ -75,6 +77,8 @@ size_t MaxRequest(Op op) {
       return Field(kMaxHandle) + Field(kMaxCsr) + kCertificateOptions;
     case Op::kQuote:
       return Field(kReportDataSize);
+    case Op::kRegisterTls:
+      return 1 + Field(kMaxSecret) + Field(kMaxLabel) + Field(kMaxCsr) + kCertificateOptions;
   }
   return 0;
 }
@@ -101,6 +105,8 @@ size_t MaxAnswer(Op op) {
       return Field(kMaxCertificateDer) + Field(kMaxCertificatePem);
     case Op::kQuote:
       return Field(kMaxProviderName) + Field(kReportDataSize) + Field(kMaxQuote);
+    case Op::kRegisterTls:
+      return kKeyInfo + Field(kMaxCertificateDer) + Field(kMaxCertificatePem);
   }
   return 0;
 }

@@ -37,7 +37,8 @@
 namespace cryfttee::tee::wire {
 
 inline constexpr std::array<uint8_t, 4> kMagic = {'C', 'T', 'E', 'E'};
-inline constexpr uint8_t kProtocolVersion = 1;
+// 2: key info carries the key's certificate; kRegisterTls.
+inline constexpr uint8_t kProtocolVersion = 2;
 inline constexpr size_t kHeaderSize = 16;
 
 enum class Kind : uint8_t { kRequest = 1, kResponse = 2 };
@@ -58,6 +59,7 @@ enum class Op : uint16_t {
   kCreateSelfSignedCertificate = 11,
   kIssueCertificate = 12,
   kQuote = 13,
+  kRegisterTls = 14,
 };
 bool IsKnownOp(uint16_t op);
 std::string_view OpName(Op op);
@@ -80,6 +82,9 @@ inline constexpr size_t kMaxProviderName = 32;
 inline constexpr size_t kMaxSignature = 128;
 inline constexpr size_t kMaxCertificateDer = 16 * 1024;
 inline constexpr size_t kMaxCertificatePem = 24 * 1024;
+// The certificate a key info carries: the vault's own self-signed one (under 1 KiB with a 64-byte
+// CN), bounded tighter than issued certificates because a key list carries one per key.
+inline constexpr size_t kMaxKeyCertificate = 2 * 1024;
 inline constexpr size_t kMaxErrorCode = 64;
 inline constexpr size_t kMaxErrorMessage = 1024;
 inline constexpr uint32_t kMaxListedKeys = 10'000;

@@ -76,6 +76,7 @@ void PutKey(Writer& w, const keys::KeyInfo& k) {
   w.U64(k.sign_count);
   w.U8(k.last_sign_at.has_value());
   w.I64(k.last_sign_at.value_or(0));
+  w.Bytes(k.certificate);
 }
 
 keys::KeyInfo GetKey(Reader& r, Status* type_error) {
@@ -96,6 +97,8 @@ keys::KeyInfo GetKey(Reader& r, Status* type_error) {
   int64_t last = r.I64("last_sign_at");
   r.RequireCanonical(has_last || last == 0, "last_sign_at");
   if (has_last) k.last_sign_at = last;
+  ByteSpan cert = r.Bytes("certificate", kMaxKeyCertificate);
+  k.certificate.assign(cert.begin(), cert.end());
   return k;
 }
 
@@ -184,6 +187,13 @@ Bytes EncodeRequest(const Request& q) {
     case Op::kQuote:
       w.Bytes(q.data);
       break;
+    case Op::kRegisterTls:
+      w.U8(KeyTypeToWire(q.key_type));
+      w.Bytes(q.secret.span());
+      w.String(q.label);
+      w.String(q.csr_pem);
+      PutCertificateOptions(w, q.certificate);
+      break;
   }
   return std::move(w.mutable_data());
 }
@@ -257,6 +267,13 @@ Result<Request> DecodeRequest(Op op, ByteSpan payload) {
         extra = ProtocolError("report data is exactly 64 bytes");
       }
       break;
+    case Op::kRegisterTls:
+      key_type();
+      q.secret = SecretBytes(r.Bytes("secret", kMaxSecret));
+      q.label = r.String("label", kMaxLabel);
+      q.csr_pem = r.String("csr_pem", kMaxCsr);
+      q.certificate = GetCertificateOptions(r);
+      break;
   }
   CRYFTTEE_RETURN_IF_ERROR(r.Finish());
   CRYFTTEE_RETURN_IF_ERROR(extra);
@@ -305,6 +322,14 @@ Bytes EncodeCertificate(const crypto::Certificate& certificate) {
   Writer w = OkWriter();
   w.Bytes(certificate.der);
   w.String(certificate.pem);
+  return std::move(w.mutable_data());
+}
+
+Bytes EncodeTlsRegistration(const keys::TlsRegistration& registration) {
+  Writer w = OkWriter();
+  PutKey(w, registration.key);
+  w.Bytes(registration.certificate.der);
+  w.String(registration.certificate.pem);
   return std::move(w.mutable_data());
 }
 
@@ -367,6 +392,17 @@ Result<crypto::Certificate> DecodeCertificate(ByteSpan payload) {
     cert.der.assign(der.begin(), der.end());
     cert.pem = r.String("pem", kMaxCertificatePem);
     return cert;
+  });
+}
+
+Result<keys::TlsRegistration> DecodeTlsRegistration(ByteSpan payload) {
+  return DecodeAnswer<keys::TlsRegistration>(payload, [](Reader& r, Status* e) {
+    keys::TlsRegistration out;
+    out.key = GetKey(r, e);
+    ByteSpan der = r.Bytes("der", kMaxCertificateDer);
+    out.certificate.der.assign(der.begin(), der.end());
+    out.certificate.pem = r.String("pem", kMaxCertificatePem);
+    return out;
   });
 }
 

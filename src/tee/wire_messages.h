@@ -12,17 +12,21 @@
 //   kCreateSelfSignedCertificate   bytes handle, certificate options
 //   kIssueCertificate              bytes handle, bytes csr_pem, certificate options
 //   kQuote                         bytes report_data (exactly 64)
+//   kRegisterTls                   u8 key_type, bytes secret (empty: generate), bytes label,
+//                                  bytes csr_pem (empty: none), certificate options
 // certificate options = bytes common_name, u8 has_not_before, i64, u8 has_not_after, i64.
 // key_type: 0 bls, 1 secp256k1, 2 p256.
 //
 // Answers after the ok byte:
 //   key ops                        key info = bytes handle, u8 key_type, bytes public_key,
 //                                  bytes label, i64 created_at, u64 sign_count,
-//                                  u8 has_last_sign, i64 last_sign_at
+//                                  u8 has_last_sign, i64 last_sign_at,
+//                                  bytes certificate (DER, empty: none)
 //   kList                          u32 count (<= kMaxListedKeys), key info * count
 //   kSignBls, kProveBlsPossession  bytes signature
 //   kSignEcdsaDigest               bytes der, bytes compact
 //   certificate ops                bytes der, bytes pem
+//   kRegisterTls                   key info, bytes der, bytes pem
 //   kHello                         u8 protocol_version, bytes seal_source, bytes quote_provider,
 //                                  u32 key_count
 //   kQuote                         bytes provider, bytes report_data, bytes quote
@@ -64,6 +68,7 @@ Bytes EncodeKeyList(const std::vector<keys::KeyInfo>& keys);
 Bytes EncodeSignature(ByteSpan signature);
 Bytes EncodeEcdsaSignature(const crypto::EcdsaSignature& signature);
 Bytes EncodeCertificate(const crypto::Certificate& certificate);
+Bytes EncodeTlsRegistration(const keys::TlsRegistration& registration);
 Bytes EncodeEnclaveInfo(const EnclaveInfo& info);
 Bytes EncodeQuote(const Quote& quote);
 
@@ -74,6 +79,7 @@ Result<std::vector<keys::KeyInfo>> DecodeKeyList(ByteSpan payload);
 Result<Bytes> DecodeSignature(ByteSpan payload);
 Result<crypto::EcdsaSignature> DecodeEcdsaSignature(ByteSpan payload);
 Result<crypto::Certificate> DecodeCertificate(ByteSpan payload);
+Result<keys::TlsRegistration> DecodeTlsRegistration(ByteSpan payload);
 Result<EnclaveInfo> DecodeEnclaveInfo(ByteSpan payload);
 Result<Quote> DecodeQuote(ByteSpan payload);
 

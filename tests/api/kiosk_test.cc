@@ -13,6 +13,7 @@
 #include "api/kiosk_static.h"
 #include "api/responses.h"
 #include "api/router.h"
+#include "core/clock.h"
 
 namespace cryfttee::api {
 namespace {
@@ -261,7 +262,7 @@ class KioskRouterTest : public ::testing::Test {
                           "/v1/staking/tls/register", "/v1/staking/tls/sign"}) {
       api_.Add("POST", p, ok("staking"));
     }
-    auto created = Kiosk::Create({tree_.root() + "/ui", "127.0.0.1:0", ""}, &api_);
+    auto created = Kiosk::Create({tree_.root() + "/ui", "127.0.0.1:0", "", &live_}, &api_);
     ASSERT_TRUE(created.ok());
     kiosk_ = std::move(*created);
     kiosk_->SetBoundPort(8323);
@@ -271,8 +272,27 @@ class KioskRouterTest : public ::testing::Test {
 
   TempTree tree_;
   Router api_;
+  ops::LiveHistory live_;
   std::unique_ptr<Kiosk> kiosk_;
 };
+
+TEST_F(KioskRouterTest, LivePanelDataIsTheHistorysSnapshot) {
+  live_.RecordSigning(NowUnixMillis(), "bls", 0.0005);
+  live_.RecordHeartbeat(NowUnixMillis());
+  HttpResponse r = Send(Get("/kiosk/live"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = Json::parse(r.body);
+  EXPECT_EQ(j["success"], true);
+  EXPECT_EQ(j["hour"]["signing"]["bls"]["count"], 1);
+  EXPECT_EQ(j["hour"]["heartbeats"], 1);
+  EXPECT_FALSE(HeaderOf(r, "Content-Security-Policy").empty());
+  EXPECT_EQ(Send(Get("/kiosk/live", "evil.example:8323")).status, 421);
+  // Without a history (the daemon always passes one) there is no such route.
+  auto bare = Kiosk::Create({tree_.root() + "/ui", "127.0.0.1:0", ""}, &api_);
+  ASSERT_TRUE(bare.ok());
+  (*bare)->SetBoundPort(8323);
+  EXPECT_EQ((*bare)->router().Dispatch(Get("/kiosk/live")).status, 404);
+}
 
 TEST_F(KioskRouterTest, ForwardsReadOnlyViewsToTheApiHandlers) {
   for (const auto& [path, handler] : std::vector<std::pair<std::string, std::string>>{

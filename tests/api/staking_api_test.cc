@@ -14,6 +14,7 @@
 
 #include "core/bytes.h"
 #include "core/sha256.h"
+#include "crypto/node_id.h"
 #include "support/daemon_process.h"
 
 namespace cryfttee::testing {
@@ -79,6 +80,38 @@ bool OpenSslVerifyDigest(const std::string& cert_pem, const Bytes& digest, const
       EVP_PKEY_CTX_new(key.get(), nullptr), &EVP_PKEY_CTX_free);
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return false;
   return EVP_PKEY_verify(ctx.get(), der.data(), der.size(), digest.data(), digest.size()) == 1;
+}
+
+// AvalancheGo's NodeID rule computed here with OpenSSL's digests: RIPEMD-160(SHA-256(DER)).
+// The daemon's answer is decoded (cb58, checked against AvalancheGo's vectors in crypto_test)
+// and compared byte for byte.
+bool NodeIdMatchesCertificate(const std::string& node_id, const std::string& cert_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (!cert) return false;
+  unsigned char* der = nullptr;
+  int der_len = i2d_X509(cert.get(), &der);
+  if (der_len <= 0) return false;
+  unsigned char sha[32], rmd[EVP_MAX_MD_SIZE];
+  unsigned int rmd_len = 0;
+  bool ok = EVP_Digest(der, der_len, sha, nullptr, EVP_sha256(), nullptr) == 1;
+  OPENSSL_free(der);
+  std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> ripemd(
+      EVP_MD_fetch(nullptr, "RIPEMD160", nullptr), &EVP_MD_free);
+  if (!ok || !ripemd) return false;
+  if (EVP_Digest(sha, sizeof(sha), rmd, &rmd_len, ripemd.get(), nullptr) != 1) return false;
+  auto parsed = crypto::ParseNodeId(node_id);
+  return parsed.ok() && rmd_len == 20 && std::equal(parsed->begin(), parsed->end(), rmd);
+}
+
+// The /v1/staking/keys entry of a handle (null when absent).
+Json KeyEntry(const Json& keys, const std::string& handle) {
+  for (const Json& k : keys["keys"]) {
+    if (k.value("key_handle", "") == handle) return k;
+  }
+  return nullptr;
 }
 
 class StakingApiTest : public ::testing::Test {
@@ -182,6 +215,22 @@ TEST_F(StakingApiTest, BlsRegisterSignPopAndIndependentVerification) {
 }
 
 TEST_F(StakingApiTest, TlsRegisterCertificateNodeIdAndOpenSslVerification) {
+  // A refused TLS registration leaves no key behind (the vault stores key and certificate
+  // together or not at all, in the enclave too).
+  ExpectError(
+      daemon_->Post("/v1/staking/tls/register",
+                    Json{{"mode", 0}, {"csr_pem", "-----BEGIN CERTIFICATE REQUEST-----"}}.dump()),
+      400, "invalid_csr");
+  ExpectError(
+      daemon_->Post("/v1/staking/tls/register", Json{{"mode", 1},
+                                                     {"key_material", Base64Encode(Bytes(32, 9))},
+                                                     {"common_name", std::string(65, 'c')}}
+                                                    .dump()),
+      400, "invalid_common_name");
+  EXPECT_EQ(daemon_->Get("/v1/staking/keys").Json()["keys"].size(), 0u);
+  EXPECT_EQ(daemon_->Get("/v1/staking/status").Json()["keys"]["tls"].value("available", true),
+            false);
+
   for (const char* key_type : {"secp256k1", "p256"}) {
     SCOPED_TRACE(key_type);
     int status = 0;
@@ -193,8 +242,14 @@ TEST_F(StakingApiTest, TlsRegisterCertificateNodeIdAndOpenSslVerification) {
     EXPECT_TRUE(pk.substr(0, 4) == "0x02" || pk.substr(0, 4) == "0x03");
     std::string cert = reg.value("certificate", "");
     ASSERT_NE(cert.find("-----BEGIN CERTIFICATE-----"), std::string::npos);
-    EXPECT_EQ(reg.value("node_id", "").rfind("NodeID-", 0), 0u);
+    EXPECT_TRUE(NodeIdMatchesCertificate(reg.value("node_id", ""), cert)) << reg.dump();
     std::string handle = reg.value("key_handle", "");
+    // What operators see is what registration answered: the key list and status carry the
+    // stored certificate and its NodeID.
+    Json listed = KeyEntry(daemon_->Get("/v1/staking/keys").Json(), handle);
+    ASSERT_TRUE(listed.is_object());
+    EXPECT_EQ(listed.value("certificate", ""), cert);
+    EXPECT_EQ(listed.value("node_id", ""), reg.value("node_id", ""));
 
     Bytes digest(32);
     for (size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<uint8_t>(i * 7);
@@ -341,7 +396,7 @@ TEST_F(StakingApiTest, Eip2335KeystoreImportsToItsPublicKey) {
 
 TEST(StakingRestart, KeysSurviveARestartWithTheSameHandles) {
   TempDir data;
-  std::string bls_handle, tls_handle, bls_pk, tls_pk;
+  std::string bls_handle, tls_handle, bls_pk, tls_pk, tls_node_id;
   {
     DaemonProcess d(WithDataDir(data.File("data")));
     ASSERT_TRUE(d.Start()) << d.Log();
@@ -352,6 +407,7 @@ TEST(StakingRestart, KeysSurviveARestartWithTheSameHandles) {
     tls_handle = tls.value("key_handle", "");
     bls_pk = bls.value("public_key", "");
     tls_pk = tls.value("public_key", "");
+    tls_node_id = tls.value("node_id", "");
     ASSERT_EQ(d.Stop(), 0);
   }
   DaemonProcess d(WithDataDir(data.File("data")));
@@ -361,6 +417,9 @@ TEST(StakingRestart, KeysSurviveARestartWithTheSameHandles) {
   EXPECT_EQ(s["keys"]["bls"].value("public_key", ""), bls_pk);
   EXPECT_EQ(s["keys"]["tls"].value("key_handle", ""), tls_handle);
   EXPECT_EQ(s["keys"]["tls"].value("public_key", ""), tls_pk);
+  // The certificate was stored with the key: the NodeID survives the restart.
+  EXPECT_EQ(s["keys"]["tls"].value("node_id", ""), tls_node_id);
+  EXPECT_TRUE(NodeIdMatchesCertificate(tls_node_id, s["keys"]["tls"].value("certificate", "")));
   int status = 0;
   Json sig = PostJson(d, "/v1/staking/bls/sign", {{"key_handle", bls_handle}, {"message", "aGk="}},
                       &status);

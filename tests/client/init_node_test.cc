@@ -121,6 +121,11 @@ TEST_F(InitNodeTest, Row3_KeysButNothingSaved_AdoptsTheFirst) {
   EXPECT_EQ(id["tls"]["public_key"], s["tls_pubkeys"][0]);
   EXPECT_EQ(Read(state + "/bls_pubkey"), seeded["bls"]["public_key"]);
   EXPECT_EQ(Read(state + "/tls_pubkey"), seeded["tls"]["public_key"]);
+  // The adopted key's NodeID comes from the certificate the daemon stored with it: the one the
+  // first run computed from the registration's certificate.
+  EXPECT_EQ(id["node_id"], seeded["node_id"]) << r.out;
+  EXPECT_EQ(id["node_id_source"], "certificate");
+  EXPECT_EQ(Read(state + "/node_id"), seeded["node_id"]);
   // No key was generated.
   EXPECT_EQ(StakingStatus(daemon_)["bls_pubkeys"].size(), 1u);
   EXPECT_EQ(StakingStatus(daemon_)["tls_pubkeys"].size(), 1u);

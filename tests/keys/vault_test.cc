@@ -428,6 +428,74 @@ TEST_F(VaultTest, CertificatesAreSignedByTheVaultKey) {
   }
 }
 
+size_t KeyFileCount(const std::string& keys_dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(keys_dir)) {
+    n += e.path().extension() == ".key";
+  }
+  return n;
+}
+
+TEST_F(VaultTest, TlsRegistrationStoresTheKeyWithItsCertificateOrNothing) {
+  VaultOptions options = Options();
+  std::string handle;
+  Bytes der;
+  {
+    auto vault = MustOpen(options);
+    ASSERT_NE(vault, nullptr);
+    // Refused before anything is written: a bad CSR, a bad common name, a BLS key.
+    crypto::CertificateOptions long_cn;
+    long_cn.common_name = std::string(65, 'x');
+    EXPECT_EQ(vault->RegisterTls(KeyType::kP256, {}, "", "garbage", {}).status().code(),
+              "invalid_csr");
+    EXPECT_EQ(vault->RegisterTls(KeyType::kSecp256k1, {}, "", "", long_cn).status().code(),
+              "invalid_common_name");
+    EXPECT_EQ(
+        vault->RegisterTls(KeyType::kSecp256k1, KnownSecret(), "", "garbage", {}).status().code(),
+        "invalid_csr");
+    EXPECT_EQ(vault->RegisterTls(KeyType::kBls, {}, "", "", {}).status().code(),
+              "invalid_key_type");
+    EXPECT_EQ(vault->List().size(), 0u);
+    EXPECT_EQ(KeyFileCount(vault->keys_dir()), 0u);
+
+    auto reg = vault->RegisterTls(KeyType::kP256, {}, "node", "", {});
+    ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+    handle = reg->key.handle;
+    der = reg->certificate.der;
+    EXPECT_EQ(reg->key.certificate, der);
+    EXPECT_EQ(crypto::CertificateDerFromPem(reg->certificate.pem).value(), der);
+    auto info = crypto::ParseCertificate(der);
+    ASSERT_TRUE(info.ok());
+    EXPECT_EQ(info->public_key, reg->key.public_key);
+    EXPECT_TRUE(info->self_signed);
+    EXPECT_EQ(vault->Get(handle)->certificate, der);
+    EXPECT_TRUE(vault->Generate(KeyType::kP256, "")->certificate.empty());
+  }
+  // The certificate is part of the key file and its authenticated data.
+  auto vault = MustOpen(options);
+  ASSERT_NE(vault, nullptr);
+  EXPECT_EQ(vault->Get(handle)->certificate, der);
+  // Registering an imported key again keeps the stored certificate (a stable NodeID).
+  auto first = vault->RegisterTls(KeyType::kSecp256k1, KnownSecret(), "", "", {});
+  ASSERT_TRUE(first.ok());
+  auto again = vault->RegisterTls(KeyType::kSecp256k1, KnownSecret(), "", "", {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->certificate.der, first->certificate.der);
+  EXPECT_EQ(again->key.handle, first->key.handle);
+
+  json doc = json::parse(Slurp(KeyPath(handle)));
+  std::string cert_hex = doc["certificate"];
+  cert_hex[cert_hex.size() - 1] = cert_hex.back() == '0' ? '1' : '0';
+  doc["certificate"] = cert_hex;
+  vault.reset();
+  Spit(KeyPath(handle), doc.dump());
+  vault = MustOpen(options);
+  ASSERT_NE(vault, nullptr);
+  EXPECT_EQ(vault->Get(handle).status().code(), "key_not_found");
+  EXPECT_TRUE(HasProblem(*vault, "key_file_corrupt") || HasProblem(*vault, "seal_failed") ||
+              !vault->load_problems().empty());
+}
+
 TEST_F(VaultTest, ConcurrentSigningAndGeneration) {
   auto vault = MustOpen(Options());
   ASSERT_NE(vault, nullptr);

@@ -366,6 +366,13 @@ describe('docs/openapi.yaml against the real daemon', () => {
     assert.equal(status.value.keys.bls.available, true);
     const list = await call(full, 'GET', '/v1/staking/keys', { expect: 200 });
     assert.equal(list.value.keys.length, 6, JSON.stringify(list.value));
+    // TLS keys carry the certificate registration answered and its NodeID (validated above).
+    const tls = list.value.keys.find((k) => k.key_handle === keys.tls.key_handle);
+    assert.equal(tls.certificate, keys.tls.certificate);
+    assert.equal(tls.node_id, keys.tls.node_id);
+    const first = list.value.keys.find((k) => k.key_handle === status.value.keys.tls.key_handle);
+    assert.equal(status.value.keys.tls.node_id, first.node_id);
+    assert.match(first.node_id, /^NodeID-/);
     const bareStatus = await call(bare, 'GET', '/v1/staking/status', { expect: 200 });
     assert.equal(bareStatus.value.ready, false);
     const bareKeys = await call(bare, 'GET', '/v1/staking/keys', { expect: 200 });

@@ -112,10 +112,21 @@ TEST_F(RemoteClientTest, BlsAndEcdsaKeysWorkThroughTheEnclave) {
   ASSERT_TRUE(cert.ok());
   EXPECT_NE(cert->pem.find("BEGIN CERTIFICATE"), std::string::npos);
 
+  // A TLS identity: the key and its certificate cross together, or nothing is stored.
+  EXPECT_EQ(remote.RegisterTls(keys::KeyType::kP256, {}, "", "garbage", {}).status().code(),
+            "invalid_csr");
+  EXPECT_EQ(local_->List()->size(), 2u);
+  auto reg = remote.RegisterTls(keys::KeyType::kSecp256k1, Bytes(32, 3), "node", "", {});
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  EXPECT_FALSE(reg->certificate.der.empty());
+  EXPECT_EQ(reg->key.certificate, reg->certificate.der);
+  EXPECT_EQ(local_->Get(reg->key.handle)->certificate, reg->certificate.der);
+
   // The enclave's state is the vault's: counts, lookups by public key, the list.
   auto listed = remote.List();
   ASSERT_TRUE(listed.ok());
-  ASSERT_EQ(listed->size(), 2u);
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[2].certificate, reg->certificate.der);
   auto by_pk = remote.FindByPublicKey(bls_key->public_key);
   ASSERT_TRUE(by_pk.ok());
   EXPECT_EQ(by_pk->handle, bls_key->handle);

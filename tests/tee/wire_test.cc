@@ -35,7 +35,7 @@ TEST(WireHeader, RoundTripsAndChecksEveryField) {
   bad[0] = 'X';
   EXPECT_EQ(DecodeHeader(bad).status().code(), "enclave_protocol");
   bad = bytes;
-  bad[4] = 2;
+  bad[4] = kProtocolVersion + 1;
   EXPECT_EQ(DecodeHeader(bad).status().code(), "enclave_protocol_version");
   bad = bytes;
   bad[5] = 3;
@@ -108,6 +108,20 @@ TEST(WireRequest, EveryOpRoundTrips) {
   EXPECT_EQ(c.certificate.common_name, "node");
   EXPECT_FALSE(c.certificate.not_before.has_value());
   EXPECT_EQ(c.certificate.not_after, 4102444800);
+
+  Request tls;
+  tls.op = Op::kRegisterTls;
+  tls.key_type = keys::KeyType::kSecp256k1;
+  tls.secret = SecretBytes(Bytes(32, 5));
+  tls.label = "node";
+  tls.csr_pem = "-----BEGIN CERTIFICATE REQUEST-----";
+  tls.certificate.common_name = "cn";
+  Request t = RoundTrip(tls);
+  EXPECT_EQ(t.key_type, keys::KeyType::kSecp256k1);
+  EXPECT_EQ(t.secret.size(), 32u);
+  EXPECT_EQ(t.label, "node");
+  EXPECT_EQ(t.csr_pem, tls.csr_pem);
+  EXPECT_EQ(t.certificate.common_name, "cn");
 
   Request quote;
   quote.op = Op::kQuote;
@@ -194,14 +208,25 @@ TEST(WireAnswer, ValuesAndErrorsRoundTrip) {
   EXPECT_EQ(k->last_sign_at, key.last_sign_at);
   EXPECT_EQ(k->sign_count, 3u);
 
+  EXPECT_TRUE(k->certificate.empty());
+
   keys::KeyInfo other = key;
   other.type = keys::KeyType::kSecp256k1;
   other.last_sign_at.reset();
+  other.certificate = Bytes(500, 0x30);
   auto list = DecodeKeyList(EncodeKeyList({key, other}));
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[1].type, keys::KeyType::kSecp256k1);
   EXPECT_FALSE((*list)[1].last_sign_at.has_value());
+  EXPECT_EQ((*list)[1].certificate, other.certificate);
+
+  keys::TlsRegistration reg{other, {Bytes(400, 0x31), "-----BEGIN CERTIFICATE-----"}};
+  auto r = DecodeTlsRegistration(EncodeTlsRegistration(reg));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->key.certificate, other.certificate);
+  EXPECT_EQ(r->certificate.der, reg.certificate.der);
+  EXPECT_EQ(r->certificate.pem, reg.certificate.pem);
 
   crypto::EcdsaSignature sig{Bytes(70, 1), Bytes(64, 2)};
   auto s = DecodeEcdsaSignature(EncodeEcdsaSignature(sig));

@@ -292,6 +292,12 @@ describe('kiosk', () => {
       assert.ok(text.includes(key.public_key), `${kind} public key shown`);
       assert.ok(text.includes(key.key_handle), `${kind} handle shown`);
     }
+    // The registered TLS key's NodeID and certificate, as the API reports them: never "unknown"
+    // while a TLS key with a certificate is registered.
+    assert.match(status.keys.tls.node_id, /^NodeID-/);
+    assert.equal(await page.locator('#tls-node-id code').getAttribute('title'), status.keys.tls.node_id);
+    assert.equal(await page.locator('#keys-body .cert-pem').textContent(), status.keys.tls.certificate);
+    assert.ok(!(await page.locator('#keys-body').textContent()).includes('NodeID: '), 'no "NodeID unknown" hint');
 
     // Every key of the vault, with its counters.
     const vault = await daemon.apiOk('GET', '/v1/staking/keys');
@@ -302,6 +308,7 @@ describe('kiosk', () => {
       assert.equal(await row.locator('td[data-label="Public key"] code').first().getAttribute('title'), k.public_key);
       assert.equal((await row.locator('td[data-label="Signatures"]').textContent()).trim(), String(k.sign_count));
       assert.equal((await row.locator('td[data-label="Backend"]').textContent()).trim(), k.backend);
+      if (k.node_id) assert.equal(await row.locator('td[data-label="NodeID"] code').getAttribute('title'), k.node_id);
     }
 
     // gRPC signer: off here (no --rpcsigner-addr), and the card says how to turn it on.
@@ -351,6 +358,71 @@ describe('kiosk', () => {
     assert.ok(text.includes(nodeId));
     assert.ok(text.includes(`${conn.latency_ms} ms`));
     assert.equal(await page.evaluate(() => window.__kioskMarker), 'same-document', 'the page was not reloaded');
+  });
+
+  test('the last-hour panel draws the signing load, requests and heartbeats it was given', async () => {
+    const status = await daemon.apiOk('GET', '/v1/staking/status');
+    const digest = Buffer.alloc(32, 7).toString('base64');
+    for (let i = 0; i < 40; i += 1) {
+      await daemon.apiOk('POST', '/v1/staking/bls/sign',
+        { key_handle: status.keys.bls.key_handle, message: Buffer.from(`load ${i}`).toString('base64') });
+      if (i % 2 === 0) {
+        await daemon.apiOk('POST', '/v1/staking/tls/sign', { key_handle: status.keys.tls.key_handle, digest });
+      }
+    }
+    await daemon.apiOk('POST', '/v1/runtime/heartbeat',
+      { cryftgo_version: 'kiosk-test/1.2.3', node_id: 'NodeID-7Xhw2mDxuDS44j42TCB6U5579esbSt3Lg', timestamp: Date.now() });
+
+    // What the daemon serves the page (behind the kiosk's Host check; not on the API socket).
+    const live = await daemon.kiosk('GET', '/kiosk/live');
+    assert.equal(live.status, 200, live.text);
+    assert.equal((await daemon.kiosk('GET', '/kiosk/live', { headers: { Host: 'rebind.example:80' } })).status, 421);
+    assert.equal((await daemon.api('GET', '/kiosk/live')).status, 404);
+    const hour = live.json.hour;
+    assert.equal(hour.signing.bls.count, 40);
+    assert.equal(hour.signing.tls.count, 20);
+    assert.ok(hour.heartbeats >= 2 && hour.requests >= 62, JSON.stringify(hour));
+    assert.ok(hour.signing.bls.p50_ms > 0 && hour.signing.bls.p50_ms <= hour.signing.bls.p99_ms);
+
+    // The page draws one point per slot, key type and quantile, at the values served.
+    const expected = [];
+    for (const slot of live.json.slots) {
+      for (const [type, s] of Object.entries(slot.signing)) {
+        expected.push({ type, q: 'p50', t: slot.t, ms: s.p50_ms }, { type, q: 'p99', t: slot.t, ms: s.p99_ms });
+      }
+    }
+    assert.ok(expected.length >= 4, JSON.stringify(live.json.slots));
+    await page.waitForFunction((want) => want.every((p) => {
+      const c = document.querySelector(`#chart-latency g[data-key-type="${p.type}"][data-q="${p.q}"] circle[data-t="${p.t}"]`);
+      return c && Number(c.dataset.ms) === p.ms && Number.isFinite(Number(c.getAttribute('cy')));
+    }), expected, { timeout: 8000 });
+    const drawn = await page.evaluate(() => ({
+      points: document.querySelectorAll('#chart-latency circle.pt').length,
+      bars: [...document.querySelectorAll('#chart-requests rect.bar[data-requests]')].reduce((n, r) => n + Number(r.dataset.requests), 0),
+      beats: document.querySelectorAll('#chart-heartbeats rect.beat').length,
+      // A slower point sits higher (log scale, y grows downwards).
+      ordered: [...document.querySelectorAll('#chart-latency g[data-key-type="bls"] circle.pt')]
+        .every((a, _, all) => all.every((b) => Number(a.dataset.ms) <= Number(b.dataset.ms) || Number(a.getAttribute('cy')) < Number(b.getAttribute('cy')))),
+    }));
+    assert.equal(drawn.points, expected.length);
+    assert.ok(drawn.bars >= 62, `request bars sum to ${drawn.bars}`);
+    assert.ok(drawn.beats >= 1, 'a heartbeat tick is drawn');
+    assert.ok(drawn.ordered, 'latency points are placed by value');
+    const text = await page.locator('#activity-body').textContent();
+    assert.ok(text.includes('40 signatures') && text.includes('20 signatures'), text);
+
+    // The screenshot lands in the build tree.
+    const shotDir = path.join(BUILD, 'artifacts', 'kiosk');
+    fs.mkdirSync(shotDir, { recursive: true });
+    const file = path.join(shotDir, 'kiosk-last-hour.png');
+    // The whole card, clipped from a full-page shot so the sticky header does not cover it.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await page.evaluate(() => {
+      const r = document.querySelector('#activity').getBoundingClientRect();
+      return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+    });
+    await page.screenshot({ path: file, fullPage: true, clip: box });
+    assert.ok(fs.statSync(file).size > 5000, 'screenshot written');
   });
 
   test('reload works and shows an added module', async () => {

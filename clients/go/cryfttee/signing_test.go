@@ -168,6 +168,23 @@ func TestTLSRegisterAndSignP256(t *testing.T) {
 	if err := cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
 		t.Fatalf("certificate self-signature: %v", err)
 	}
+	// The key list shows the certificate and NodeID that registration answered.
+	keys, err := c.Keys(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, k := range keys {
+		if k.KeyHandle == reg.KeyHandle {
+			found = true
+			if k.Certificate != reg.Certificate || k.NodeID != reg.NodeID || k.NodeID == "" {
+				t.Fatalf("listed certificate/NodeID %q differ from registration's %q", k.NodeID, reg.NodeID)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("registered key %s not listed", reg.KeyHandle)
+	}
 
 	digest := sha256.Sum256([]byte("go client: certificate body"))
 	der, err := c.SignTLS(ctx(t), TLSSignRequest{KeyHandle: reg.KeyHandle, Digest: digest[:]})

@@ -40,6 +40,10 @@ type KeyInfo struct {
 	VaultCopy bool   `json:"vault_copy,omitempty"`
 	Label     string `json:"label,omitempty"`
 	Created   string `json:"created,omitempty"`
+	// A TLS key's own certificate (PEM, as RegisterTLS answered it) and its NodeID; empty for
+	// BLS keys and for ECDSA keys stored without a certificate.
+	Certificate string `json:"certificate,omitempty"`
+	NodeID      string `json:"node_id,omitempty"`
 }
 
 // Web3SignerStatus is StakingStatus.Web3Signer.
@@ -164,6 +168,9 @@ type KeyEntry struct {
 	Created   string `json:"created"` // RFC 3339, "" if unknown
 	SignCount uint64 `json:"sign_count"`
 	LastSign  string `json:"last_sign"` // RFC 3339, "" if never
+	// As in KeyInfo: a TLS key's certificate (PEM) and NodeID, empty when there is none.
+	Certificate string `json:"certificate,omitempty"`
+	NodeID      string `json:"node_id,omitempty"`
 }
 
 // Keys lists every key the daemon knows (GET /v1/staking/keys).

@@ -163,6 +163,10 @@ api::Middleware MetricsMiddleware(const api::Router* router, ops::Metrics* metri
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string route = router->PatternOf(req.path);
     metrics->ObserveRequest(route, resp.status);
+    // The kiosk's heartbeat timeline: a heartbeat the tracker accepted.
+    if (route == "/v1/runtime/heartbeat" && resp.status == 200) {
+      metrics->history().RecordHeartbeat(NowUnixMillis());
+    }
     const char* key_type = route == "/v1/staking/bls/sign"   ? "bls"
                            : route == "/v1/staking/tls/sign" ? "tls"
                                                              : nullptr;
@@ -449,8 +453,8 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
 
   std::unique_ptr<api::Kiosk> kiosk;
   if (config.kiosk_addr != "off") {
-    auto created =
-        api::Kiosk::Create({config.ui_dir, config.kiosk_addr, config.kiosk_hosts}, &api_router);
+    auto created = api::Kiosk::Create(
+        {config.ui_dir, config.kiosk_addr, config.kiosk_hosts, &metrics.history()}, &api_router);
     if (!created.ok()) {
       spdlog::critical("kiosk: {}", created.status().message());
       return 1;
