@@ -24,6 +24,12 @@ struct KeyVault::Entry {
   KeyFile file;
   std::atomic<uint64_t> sign_count{0};
   std::atomic<int64_t> last_sign_ms{0};  // 0: never
+  // Whether the unsealed secret derives the file's public key: checked at the first use of a
+  // key loaded from disk (deriving a public key is most of what opening a key would cost),
+  // at creation for a key this process stored. kUnchecked races are benign: every thread that
+  // checks computes the same verdict.
+  enum : int { kUnchecked = 0, kConsistent = 1, kInconsistent = -1 };
+  mutable std::atomic<int> consistency{kUnchecked};
 };
 
 namespace {
@@ -185,26 +191,47 @@ Status KeyVault::LoadAll() {
     }
     auto entry = std::make_shared<Entry>();
     entry->file = std::move(file).value();
-    // Unseal once now so damage shows at start, not at the first signature.
-    auto secret = UnsealEntry(*entry);
+    // Authenticate now so tampering shows at start: the AEAD tag covers the secret and every
+    // metadata field (handle, type, public key, label, creation time), and costs microseconds.
+    // Whether the secret derives the public key (a scalar multiplication, ~100 us for BLS) is
+    // checked at the key's first use (UnsealEntry): a file that authenticates was written by
+    // a holder of the seal root, so that check guards against a faulty writer, not an outsider.
+    auto secret = UnsealEntry(*entry, /*check_consistency=*/false);
     if (!secret.ok()) {
       problem(name, secret.status());
       continue;
     }
-    auto public_key = PublicKeyOf(entry->file.type, secret->span());
-    if (!public_key.ok() || *public_key != entry->file.public_key) {
-      problem(name, Status::Internal("key_file_corrupt", "secret does not match public key"));
-      continue;
-    }
+    secret->Wipe();
     WriterLock lock(&mu_);
     entries_.emplace(entry->file.handle, std::move(entry));
   }
   return Status::Ok();
 }
 
-Result<SecretBytes> KeyVault::UnsealEntry(const Entry& entry) const {
-  return seal_.Unseal(entry.file.salt, entry.file.nonce, KeyFileAad(entry.file),
-                      entry.file.ciphertext);
+Result<SecretBytes> KeyVault::UnsealEntry(const Entry& entry, bool check_consistency) const {
+  auto inconsistent = [&] {
+    return Status::Internal("key_file_corrupt", "key file " + entry.file.handle +
+                                                    ": the sealed secret does not match its "
+                                                    "public key (the key is unusable)");
+  };
+  if (entry.consistency.load(std::memory_order_acquire) == Entry::kInconsistent) {
+    return inconsistent();
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret,
+                            seal_.Unseal(entry.file.salt, entry.file.nonce, KeyFileAad(entry.file),
+                                         entry.file.ciphertext));
+  if (check_consistency && entry.consistency.load(std::memory_order_acquire) == Entry::kUnchecked) {
+    auto public_key = PublicKeyOf(entry.file.type, secret.span());
+    bool ok = public_key.ok() && *public_key == entry.file.public_key;
+    entry.consistency.store(ok ? Entry::kConsistent : Entry::kInconsistent,
+                            std::memory_order_release);
+    if (!ok) {
+      secret.Wipe();
+      spdlog::error("key vault: {}", inconsistent().message());
+      return inconsistent();
+    }
+  }
+  return secret;
 }
 
 KeyInfo KeyVault::Snapshot(const Entry& entry) {
@@ -258,6 +285,7 @@ Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_vi
     return Snapshot(**existing);
   }
   auto entry = std::make_shared<Entry>();
+  entry->consistency = Entry::kConsistent;  // public_key was derived from this secret above
   KeyFile& file = entry->file;
   file.handle = handle;
   file.type = type;
