@@ -110,6 +110,10 @@ class KeyVault {
   KeyVault(std::string keys_dir, int lock_fd, SealRoot seal);
 
   Status LoadAll() EXCLUDES(mu_);
+  // Reads, decodes and authenticates one key file (codes of ReadFileChecked, DecodeKeyFile,
+  // "key_file_invalid", "key_file_corrupt"). Touches no shared state: LoadAll runs it in
+  // parallel.
+  Result<std::shared_ptr<Entry>> LoadFile(const std::string& name) const;
   Result<std::shared_ptr<Entry>> Find(std::string_view handle) const;
   Result<std::shared_ptr<Entry>> FindOfType(std::string_view handle, bool want_bls) const;
   // Unseals a key; with check_consistency, also (once per entry) that the secret derives the
