@@ -56,7 +56,8 @@ struct World {
     registry = std::make_unique<runtime::ModuleRegistry>(rc);
     (void)registry->Reload();  // without modules the handlers' error paths are fuzzed instead
     ctx.connection = &tracker;
-    ctx.binary = runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"};
+    ctx.binary = runtime::BinaryIdentityTask::Ready(
+        runtime::BinaryIdentity{"sha256:" + std::string(64, '0'), "parent"});
     ctx.registry = registry.get();
     ctx.keys = v;
     backends = std::make_unique<runtime::SignerBackends>(registry.get(), v, nullptr);

@@ -1,6 +1,7 @@
 // bench/api: what a signing request costs through the daemon, against what it could cost.
 //
 //   api_bench floor <socket>        serve the transport floor (floor_server.h) until killed
+//   api_bench coldstart ...         time daemon starts (coldstart.h)
 //   api_bench run --daemon <socket> --floor <socket> [--nginx <socket>] [--seconds S]
 //                 [--ref-seconds R] [--conns 1,2] [--message-bytes N]
 //
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "coldstart.h"
 #include "core/bytes.h"
 #include "floor_server.h"
 #include "http_load.h"
@@ -40,6 +42,7 @@ struct Options {
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: api_bench floor <socket>\n"
+               "       api_bench coldstart --dir <tmp> [--runs N] [--keys K] -- <daemon argv>\n"
                "       api_bench run --daemon <socket> --floor <socket> [--nginx <socket>]\n"
                "                     [--seconds S] [--ref-seconds R] [--conns 1,2]\n"
                "                     [--message-bytes N] [--only ROUTE]\n");
@@ -198,6 +201,7 @@ int main(int argc, char** argv) {
   if (argc < 2) cryfttee::bench::Usage();
   std::string cmd = argv[1];
   if (cmd == "floor" && argc == 3) return cryfttee::bench::ServeFloor(argv[2]);
+  if (cmd == "coldstart") return cryfttee::bench::RunColdStart(argc, argv);
   if (cmd == "run") return cryfttee::bench::Run(cryfttee::bench::Parse(argc, argv));
   cryfttee::bench::Usage();
 }

@@ -1,5 +1,6 @@
 // Key vault costs: signing (unseal + sign + wipe per call), generation (durable file write) and
-// opening a vault with many keys (every key is unsealed and checked at open).
+// opening a vault with many keys (every key file is read and authenticated at open; a secret's
+// public key is derived at the key's first use).
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -81,7 +82,10 @@ void BM_OpenWithKeys(benchmark::State& state) {
   }
   for (auto _ : state) benchmark::DoNotOptimize(Open(dir.path()));
 }
-BENCHMARK(BM_OpenWithKeys)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OpenWithKeys)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+// Issue 11's goal: 10,000 keys open in <= 0.5 s. Creating them takes a while (one durable write
+// each), so this runs a few iterations only: --benchmark_filter=OpenWithKeys/10000.
+BENCHMARK(BM_OpenWithKeys)->Arg(10000)->Iterations(3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cryfttee::keys

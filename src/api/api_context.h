@@ -20,7 +20,9 @@ namespace cryfttee::api {
 
 struct ApiContext {
   runtime::ConnectionTracker* connection = nullptr;
-  runtime::BinaryIdentity binary;
+  // What binary this is; the self-hash may still be running (Get() waits). Null only in tests
+  // of the bare server.
+  std::shared_ptr<const runtime::BinaryIdentityTask> binary;
   int64_t started_monotonic_ms = 0;
   runtime::ModuleRegistry* registry = nullptr;  // null only in tests of the bare server
   // How keys are reached: in process or in the enclave (may be null in tests of the bare server).

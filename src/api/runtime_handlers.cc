@@ -40,10 +40,13 @@ HttpResponse Attestation(const ApiContext& ctx, const HttpRequest& req) {
     if (!st.ok()) return ErrorResponse(st);
     nonce = *n;
   }
+  if (!ctx.binary) return ErrorResponse(Status::Internal("io_error", "no binary identity"));
+  auto binary = ctx.binary->Get();
+  if (!binary.ok()) return ErrorResponse(binary.status());
   runtime::ModuleAttestation modules;
   if (ctx.registry) modules = ctx.registry->Current()->attestation();
   runtime::Attestation a =
-      runtime::BuildAttestation(ctx.binary, std::move(modules), NowUnixMillis(), nonce);
+      runtime::BuildAttestation(*binary, std::move(modules), NowUnixMillis(), nonce);
   Json body = {
       {"success", true},
       {"core_binary_hash", a.binary.hash},

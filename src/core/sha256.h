@@ -31,7 +31,7 @@ class Sha256Hasher {
 std::string FormatSha256(const Sha256Digest& digest);
 // True when text is exactly "sha256:" followed by 64 lower-case hex digits.
 bool IsSha256Text(std::string_view text);
-// Hash of a whole file, as "sha256:<hex>". Reads in chunks; fails with "io_error".
+// Hash of a whole file, as "sha256:<hex>". Reads in 1 MiB chunks; fails with "io_error".
 Result<std::string> Sha256File(const std::string& path);
 
 }  // namespace cryfttee

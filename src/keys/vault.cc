@@ -6,11 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "core/atomic_file.h"
 #include "crypto/bls12_381/bls.h"
@@ -24,6 +27,12 @@ struct KeyVault::Entry {
   KeyFile file;
   std::atomic<uint64_t> sign_count{0};
   std::atomic<int64_t> last_sign_ms{0};  // 0: never
+  // Whether the unsealed secret derives the file's public key: checked at the first use of a
+  // key loaded from disk (deriving a public key is most of what opening a key would cost),
+  // at creation for a key this process stored. kUnchecked races are benign: every thread that
+  // checks computes the same verdict.
+  enum : int { kUnchecked = 0, kConsistent = 1, kInconsistent = -1 };
+  mutable std::atomic<int> consistency{kUnchecked};
 };
 
 namespace {
@@ -140,6 +149,29 @@ KeyVault::~KeyVault() { ::close(lock_fd_); }
 
 SealSource KeyVault::seal_source() const { return seal_.source(); }
 
+Result<std::shared_ptr<KeyVault::Entry>> KeyVault::LoadFile(const std::string& name) const {
+  ReadFileOptions read;
+  read.require_private = true;
+  read.max_size = 64 * 1024;
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes text, ReadFileChecked(keys_dir_ + "/" + name, read));
+  CRYFTTEE_ASSIGN_OR_RETURN(KeyFile file, DecodeKeyFile(text));
+  std::string stem = name.substr(0, name.size() - kKeyFileSuffix.size());
+  if (file.handle != stem || file.handle != HandleFor(file.type, file.public_key)) {
+    return Status::Internal("key_file_invalid",
+                            "handle does not match the file name or public key");
+  }
+  auto entry = std::make_shared<Entry>();
+  entry->file = std::move(file);
+  // Authenticate now so tampering shows at start: the AEAD tag covers the secret and every
+  // metadata field (handle, type, public key, label, creation time), and costs microseconds.
+  // Whether the secret derives the public key (a scalar multiplication, ~100 us for BLS) is
+  // checked at the key's first use (UnsealEntry): a file that authenticates was written by
+  // a holder of the seal root, so that check guards against a faulty writer, not an outsider.
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, UnsealEntry(*entry, /*check_consistency=*/false));
+  secret.Wipe();
+  return entry;
+}
+
 Status KeyVault::LoadAll() {
   std::error_code ec;
   std::vector<std::string> names;
@@ -149,62 +181,78 @@ Status KeyVault::LoadAll() {
   if (ec) return Status::Internal("io_error", "listing " + keys_dir_ + ": " + ec.message());
   std::sort(names.begin(), names.end());
 
-  auto problem = [&](const std::string& name, const Status& st) {
-    problems_.push_back({name, st.code(), st.message()});
-    spdlog::error("key vault: {}: {}", name, st.ToString());
-  };
+  std::vector<std::string> key_files;
   for (const std::string& name : names) {
-    std::string path = keys_dir_ + "/" + name;
     if (IsAtomicTempFileName(name)) {
       // We hold the directory lock, so no writer can own it: a crash left it. It was never
       // renamed into place, so no key is lost by removing it.
-      ::unlink(path.c_str());
+      ::unlink((keys_dir_ + "/" + name).c_str());
       problems_.push_back({name, "leftover_temp_file", "removed an unfinished write"});
       spdlog::warn("key vault: removed leftover temporary file {}", name);
       continue;
     }
-    if (!name.ends_with(kKeyFileSuffix)) continue;
-    ReadFileOptions read;
-    read.require_private = true;
-    read.max_size = 64 * 1024;
-    auto text = ReadFileChecked(path, read);
-    if (!text.ok()) {
-      problem(name, text.status());
+    if (name.ends_with(kKeyFileSuffix)) key_files.push_back(name);
+  }
+
+  // Files are independent: a large vault is read and authenticated on every core (each slot of
+  // `loaded` is written by one thread), then merged in name order, so problems are reported in
+  // the same order whatever the thread count.
+  std::vector<std::optional<Result<std::shared_ptr<Entry>>>> loaded(key_files.size());
+  constexpr size_t kFilesPerThread = 256;
+  size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
+                                     (key_files.size() + kFilesPerThread - 1) / kFilesPerThread});
+  auto work = [&](size_t first) {
+    for (size_t i = first; i < key_files.size(); i += std::max<size_t>(threads, 1)) {
+      loaded[i].emplace(LoadFile(key_files[i]));
+    }
+  };
+  if (threads <= 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (std::thread& t : pool) t.join();
+  }
+
+  WriterLock lock(&mu_);
+  for (size_t i = 0; i < key_files.size(); ++i) {
+    Result<std::shared_ptr<Entry>>& entry = *loaded[i];
+    if (!entry.ok()) {
+      problems_.push_back({key_files[i], entry.status().code(), entry.status().message()});
+      spdlog::error("key vault: {}: {}", key_files[i], entry.status().ToString());
       continue;
     }
-    auto file = DecodeKeyFile(*text);
-    if (!file.ok()) {
-      problem(name, file.status());
-      continue;
-    }
-    std::string stem = name.substr(0, name.size() - kKeyFileSuffix.size());
-    if (file->handle != stem || file->handle != HandleFor(file->type, file->public_key)) {
-      problem(name, Status::Internal("key_file_invalid",
-                                     "handle does not match the file name or public key"));
-      continue;
-    }
-    auto entry = std::make_shared<Entry>();
-    entry->file = std::move(file).value();
-    // Unseal once now so damage shows at start, not at the first signature.
-    auto secret = UnsealEntry(*entry);
-    if (!secret.ok()) {
-      problem(name, secret.status());
-      continue;
-    }
-    auto public_key = PublicKeyOf(entry->file.type, secret->span());
-    if (!public_key.ok() || *public_key != entry->file.public_key) {
-      problem(name, Status::Internal("key_file_corrupt", "secret does not match public key"));
-      continue;
-    }
-    WriterLock lock(&mu_);
-    entries_.emplace(entry->file.handle, std::move(entry));
+    std::string handle = (*entry)->file.handle;
+    entries_.emplace(std::move(handle), std::move(*entry));
   }
   return Status::Ok();
 }
 
-Result<SecretBytes> KeyVault::UnsealEntry(const Entry& entry) const {
-  return seal_.Unseal(entry.file.salt, entry.file.nonce, KeyFileAad(entry.file),
-                      entry.file.ciphertext);
+Result<SecretBytes> KeyVault::UnsealEntry(const Entry& entry, bool check_consistency) const {
+  auto inconsistent = [&] {
+    return Status::Internal("key_file_corrupt", "key file " + entry.file.handle +
+                                                    ": the sealed secret does not match its "
+                                                    "public key (the key is unusable)");
+  };
+  if (entry.consistency.load(std::memory_order_acquire) == Entry::kInconsistent) {
+    return inconsistent();
+  }
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret,
+                            seal_.Unseal(entry.file.salt, entry.file.nonce, KeyFileAad(entry.file),
+                                         entry.file.ciphertext));
+  if (check_consistency && entry.consistency.load(std::memory_order_acquire) == Entry::kUnchecked) {
+    auto public_key = PublicKeyOf(entry.file.type, secret.span());
+    bool ok = public_key.ok() && *public_key == entry.file.public_key;
+    entry.consistency.store(ok ? Entry::kConsistent : Entry::kInconsistent,
+                            std::memory_order_release);
+    if (!ok) {
+      secret.Wipe();
+      spdlog::error("key vault: {}", inconsistent().message());
+      return inconsistent();
+    }
+  }
+  return secret;
 }
 
 KeyInfo KeyVault::Snapshot(const Entry& entry) {
@@ -260,6 +308,7 @@ Result<KeyInfo> KeyVault::Store(KeyType type, SecretBytes secret, std::string_vi
     return Snapshot(**existing);
   }
   auto entry = std::make_shared<Entry>();
+  entry->consistency = Entry::kConsistent;  // public_key was derived from this secret above
   KeyFile& file = entry->file;
   file.handle = handle;
   file.type = type;

@@ -20,6 +20,29 @@ Result<BinaryIdentity> ResolveBinaryIdentity(const std::string& parent_hash,
   return BinaryIdentity{hash, "self"};
 }
 
+Result<std::unique_ptr<BinaryIdentityTask>> BinaryIdentityTask::Start(
+    const std::string& parent_hash, DoneFn on_done, const std::string& self_exe) {
+  if (!parent_hash.empty()) {
+    CRYFTTEE_ASSIGN_OR_RETURN(BinaryIdentity id, ResolveBinaryIdentity(parent_hash, self_exe));
+    return Ready(std::move(id));
+  }
+  std::shared_future<Result<BinaryIdentity>> result =
+      std::async(std::launch::async, [self_exe, on_done = std::move(on_done)] {
+        Result<BinaryIdentity> id = ResolveBinaryIdentity("", self_exe);
+        if (on_done) on_done(id);
+        return id;
+      }).share();
+  return std::unique_ptr<BinaryIdentityTask>(new BinaryIdentityTask(std::move(result), false));
+}
+
+std::unique_ptr<BinaryIdentityTask> BinaryIdentityTask::Ready(BinaryIdentity identity) {
+  std::promise<Result<BinaryIdentity>> done;
+  bool parent = identity.source == "parent";
+  done.set_value(std::move(identity));
+  return std::unique_ptr<BinaryIdentityTask>(
+      new BinaryIdentityTask(done.get_future().share(), parent));
+}
+
 Status ValidateNonce(const std::string& nonce) {
   if (nonce.empty() || nonce.size() > 256) {
     return Status::InvalidArgument("invalid_nonce", "nonce must be 1 to 256 characters");

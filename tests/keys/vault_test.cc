@@ -13,6 +13,7 @@
 #include "crypto/node_id.h"
 #include "crypto/openssl_oracle.h"
 #include "crypto/shared_vectors.h"
+#include "keys/key_file.h"
 #include "keys/key_material.h"
 #include "vault_fixture.h"
 
@@ -276,6 +277,41 @@ TEST_F(VaultTest, TamperedAndDamagedFilesAreReportedNotFatal) {
   EXPECT_EQ(vault->Import(KeyType::kSecp256k1, KnownSecret(), "").status().code(),
             "key_file_exists");
   EXPECT_TRUE(vault->Generate(KeyType::kBls, "").ok());
+}
+
+// Open() authenticates every file but derives public keys lazily: a file sealed with the right
+// root whose secret is not its public key's (a faulty writer) opens, and its first use and every
+// later one fail with key_file_corrupt; other keys are unaffected.
+TEST_F(VaultTest, ASecretThatDoesNotMatchItsPublicKeyFailsAtFirstUse) {
+  VaultOptions options = Options();
+  std::string bad, good;
+  {
+    auto vault = MustOpen(options);
+    ASSERT_NE(vault, nullptr);
+    bad = vault->Generate(KeyType::kBls, "")->handle;
+    good = vault->Generate(KeyType::kBls, "")->handle;
+  }
+  auto root = SealRoot::Open(options.data_dir + "/keys", options.seal, false);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  auto file = DecodeKeyFile(AsBytes(Slurp(KeyPath(bad))));
+  ASSERT_TRUE(file.ok());
+  auto resealed = root->Seal(file->salt, file->nonce, KeyFileAad(*file), KnownSecret());
+  ASSERT_TRUE(resealed.ok());
+  file->ciphertext = *resealed;
+  Spit(KeyPath(bad), EncodeKeyFile(*file));
+
+  auto vault = MustOpen(options);
+  ASSERT_NE(vault, nullptr);
+  EXPECT_TRUE(vault->load_problems().empty());  // it authenticates
+  EXPECT_TRUE(vault->Get(bad).ok());
+  for (int i = 0; i < 2; ++i) {
+    auto sig = vault->SignBls(bad, AsBytes("m"));
+    ASSERT_FALSE(sig.ok());
+    EXPECT_EQ(sig.status().code(), "key_file_corrupt");
+    EXPECT_NE(sig.status().message().find("does not match its public key"), std::string::npos);
+  }
+  EXPECT_EQ(vault->ProveBlsPossession(bad).status().code(), "key_file_corrupt");
+  EXPECT_TRUE(vault->SignBls(good, AsBytes("m")).ok());
 }
 
 TEST_F(VaultTest, WrongSealSecretIsAClearError) {

@@ -243,16 +243,23 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   SetupLogging(*ParseLogFormat(config.log_format), config.log_level);
   spdlog::info("cryfttee {} starting", CRYFTTEE_VERSION);
 
-  auto binary = runtime::ResolveBinaryIdentity(EnvOr(env, "CRYFTTEE_VERIFIED_BINARY_HASH"));
+  // The self-hash runs beside the rest of the start (it reads the whole executable); only
+  // attestation waits for it.
+  auto binary = runtime::BinaryIdentityTask::Start(
+      EnvOr(env, "CRYFTTEE_VERIFIED_BINARY_HASH"), [](const Result<runtime::BinaryIdentity>& self) {
+        if (!self.ok()) {
+          spdlog::error("cannot hash the running executable: {} (attestation will fail)",
+                        self.status().message());
+          return;
+        }
+        spdlog::warn(
+            "CRYFTTEE_VERIFIED_BINARY_HASH is not set: attestation reports a self-computed "
+            "binary hash ({}); a launcher should hash the binary before starting it",
+            self->hash);
+      });
   if (!binary.ok()) {
     spdlog::critical("{}", binary.status().message());
     return 1;
-  }
-  if (binary->source == "self") {
-    spdlog::warn(
-        "CRYFTTEE_VERIFIED_BINARY_HASH is not set: attestation reports a self-computed binary hash "
-        "({}); a launcher should hash the binary before starting it",
-        binary->hash);
   }
 
   // A wrong gRPC signer address or TLS setup stops the daemon before anything is opened.
@@ -360,7 +367,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   ctx.keys = keys;
   ctx.backends = &backends;
   ctx.connection = &tracker;
-  ctx.binary = *binary;
+  ctx.binary = std::move(*binary);
   ctx.started_monotonic_ms = MonotonicMillis();
 
   ops::Metrics metrics(CRYFTTEE_VERSION);

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 
 #include "core/sha256.h"
+#include "runtime/attestation.h"
 #include "runtime/module_registry.h"
 #include "trust_fixture.h"
 
@@ -398,6 +400,42 @@ TEST_F(RegistryTest, VerificationOnlyDoesNotInstantiate) {
   EXPECT_FALSE(m.loaded.ok);
   EXPECT_TRUE(HasReason(m.loaded, "verification_only"));
   EXPECT_EQ(m.instance, nullptr);
+}
+
+// The binary identity behind attestation: a launcher's hash is ready at once and used as given;
+// without one the file is hashed off the caller's thread and Get() waits for the real hash.
+TEST(BinaryIdentityTaskTest, SelfHashIsTheFilesHashAndParentHashIsTakenAsGiven) {
+  char tmpl[] = "/tmp/cryfttee-identity-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  std::string content(3 * 1024 * 1024 + 17, 'x');  // spans several 1 MiB reads
+  ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  ::close(fd);
+
+  std::atomic<int> done_calls{0};
+  auto self = BinaryIdentityTask::Start(
+      "", [&](const Result<BinaryIdentity>& id) { done_calls += id.ok() ? 1 : 100; }, tmpl);
+  ASSERT_TRUE(self.ok());
+  auto id = (*self)->Get();
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(id->hash, FormatSha256(Sha256(AsBytes(content))));
+  EXPECT_EQ(id->source, "self");
+  EXPECT_FALSE((*self)->from_parent());
+  self->reset();  // waits for the hashing thread, which ran the callback once
+  EXPECT_EQ(done_calls.load(), 1);
+
+  const std::string parent = "sha256:" + std::string(64, 'a');
+  auto given = BinaryIdentityTask::Start(parent, {}, tmpl);
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ((*given)->Get()->hash, parent);
+  EXPECT_EQ((*given)->Get()->source, "parent");
+  EXPECT_EQ(BinaryIdentityTask::Start("sha256:ABC", {}, tmpl).status().code(),
+            "invalid_binary_hash");
+
+  auto missing = BinaryIdentityTask::Start("", {}, std::string(tmpl) + "-absent");
+  ASSERT_TRUE(missing.ok());  // the failure shows where the hash is needed
+  EXPECT_EQ((*missing)->Get().status().code(), "io_error");
+  ::unlink(tmpl);
 }
 
 }  // namespace
