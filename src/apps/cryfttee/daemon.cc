@@ -9,6 +9,7 @@
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
+#include "api/caller_audit.h"
 #include "api/health_handlers.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
@@ -27,6 +28,7 @@
 #include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
 #include "net/http_client.h"
+#include "ops/audit_log.h"
 #include "ops/metrics.h"
 #include "ops/systemd.h"
 #include "rpcsigner/signer_server.h"
@@ -359,6 +361,29 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   ctx.binary = *binary;
   ctx.started_monotonic_ms = MonotonicMillis();
 
+  // The audit trail (docs/operations.md): opened before the API serves, so no request goes
+  // unrecorded; a file that cannot be opened stops the daemon rather than sign unaudited.
+  std::unique_ptr<ops::AuditLog> audit;
+  if (config.audit_log != "off") {
+    ops::AuditLogOptions audit_options;
+    audit_options.path = config.audit_log;
+    audit_options.max_bytes = static_cast<uint64_t>(config.audit_log_max_bytes);
+    audit_options.keep = static_cast<int>(config.audit_log_keep);
+    audit_options.fsync = *ops::ParseFsyncPolicy(config.audit_log_fsync);  // validated
+    auto opened = ops::AuditLog::Open(audit_options);
+    if (!opened.ok()) {
+      spdlog::critical("{}", opened.status().message());
+      return 1;
+    }
+    audit = std::move(*opened);
+    spdlog::info("audit log: {} (fsync {})", config.audit_log, config.audit_log_fsync);
+  }
+  auto allowed = api::ParseCallerAllowList(config.allowed_uids, config.allowed_gids);
+  if (!allowed.ok()) {
+    spdlog::critical("{}", allowed.status().message());
+    return 1;
+  }
+
   ops::Metrics metrics(CRYFTTEE_VERSION);
   metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
 
@@ -371,7 +396,11 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::AddModuleRoutes(api_router, ctx);
   api::AddWeb3SignerRoutes(api_router, ctx,
                            std::chrono::milliseconds(config.web3signer_timeout_ms));
-  api_router.SetMiddleware(MetricsMiddleware(&api_router, &metrics));
+  // Without a metrics listener nobody can scrape: nothing is recorded.
+  api::Middleware observe;
+  if (!config.metrics_addr.empty()) observe = MetricsMiddleware(&api_router, &metrics);
+  if (audit) observe = api::AuditMiddleware(&api_router, audit.get(), std::move(observe));
+  if (observe) api_router.SetMiddleware(std::move(observe));
 
   std::unique_ptr<ops::MetricsServer> metrics_server;
   if (!config.metrics_addr.empty()) {
@@ -418,6 +447,16 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     api_spec.filter = [browser_guard](const api::HttpRequest& r) {
       return browser_guard->Check(r);
     };
+  }
+  // On the Unix socket only the allow-listed callers (--allowed-uids/--allowed-gids); every
+  // refusal, the browser guard's included, is audited.
+  if (!allowed->empty() || audit) {
+    api_spec.filter =
+        api::CallerFilter(*allowed, std::move(api_spec.filter), &api_router, audit.get());
+  }
+  if (!allowed->empty()) {
+    spdlog::info("API callers allowed: uids [{}] gids [{}]", config.allowed_uids,
+                 config.allowed_gids);
   }
   Status listening;
   if (!passed_sockets.empty()) {
