@@ -136,15 +136,32 @@ rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
 // gRPC calls count in the same connection view as API requests (failures are errors there too)
 // and feed the same signing metrics as POST /v1/staking/bls/sign: the latency of each signature
 // under the module that produced it, and Web3Signer's malformed-request counter for a refused one.
+// Each Sign* call is audited like POST /v1/staking/bls/sign, its route the gRPC method's name.
 rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker,
-                                          ops::Metrics* metrics) {
-  return [tracker, metrics](const rpcsigner::CallRecord& record) {
+                                          ops::Metrics* metrics, ops::AuditLog* audit,
+                                          std::string key_handle) {
+  return [tracker, metrics, audit, key_handle](const rpcsigner::CallRecord& record) {
     int64_t now = NowUnixMillis();
     tracker->RecordRequest(now);
     if (!record.status.ok()) {
       tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
     }
     if (record.method == "PublicKey") return;
+    if (audit) {
+      ops::AuditRecord line;
+      line.time_unix_ms = now;
+      line.caller.kind = ops::AuditCaller::Kind::kTcp;
+      line.caller.address = record.peer;
+      line.caller.subject = record.subject;
+      line.route = "signer.Signer/" + record.method;
+      line.module = record.module_id;
+      line.key_handle = key_handle;
+      line.key_type = "bls";
+      line.message_sha256 = record.message_sha256;
+      line.outcome = record.status.ok() ? "ok" : record.status.code();
+      line.latency_ms = static_cast<double>(record.duration_us) / 1000.0;
+      audit->Write(line);
+    }
     if (record.status.ok()) {
       metrics->ObserveSigning("bls", record.module_id,
                               static_cast<double>(record.duration_us) / 1e6);
@@ -522,7 +539,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     auto started = rpcsigner::SignerServer::Start(
         RpcSignerOptions(config),
         std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
-        RpcSignerObserver(&tracker, &metrics));
+        RpcSignerObserver(&tracker, &metrics, audit.get(), served_key->handle));
     if (!started.ok()) {
       spdlog::critical("gRPC signer: {}", started.status().message());
       return 1;
