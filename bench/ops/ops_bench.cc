@@ -87,8 +87,9 @@ int main(int argc, char** argv) {
   }
   double on_p50 = Median(p50_on), off_p50 = Median(p50_off);
   double on_mean = Median(mean_on), off_mean = Median(mean_off);
-  std::printf("bench/ops: POST /v1/staking/bls/sign, 1 connection, %d interleaved rounds of %.2f s\n",
-              rounds, seconds);
+  std::printf(
+      "bench/ops: POST /v1/staking/bls/sign, 1 connection, %d interleaved rounds of %.2f s\n",
+      rounds, seconds);
   std::printf("  %-28s %10s %10s %10s\n", "daemon", "median p50", "median mean", "requests");
   std::printf("  %-28s %8.1f us %8.1f us %10llu\n", "metrics + audit on", on_p50, on_mean,
               static_cast<unsigned long long>(requests_on));
