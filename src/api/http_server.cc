@@ -64,6 +64,49 @@ Result<tcp::endpoint> ParseHostPort(const std::string& address) {
   return tcp::endpoint(ip, static_cast<unsigned short>(std::stoi(port)));
 }
 
+// Read once per connection: the kernel's record of who connected (credentials at connect time,
+// which a later setuid in the client cannot change) and the executable behind the pid.
+std::shared_ptr<const PeerInfo> UnixPeer(int fd) {
+  auto peer = std::make_shared<PeerInfo>();
+  peer->kind = PeerInfo::Kind::kUnix;
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+    peer->uid = cred.uid;
+    peer->gid = cred.gid;
+    peer->pid = cred.pid;
+    // Supplementary groups as of connect(), like the uid: an allow-listed group reaches a
+    // service user through its group list, not only its primary group.
+    gid_t groups[256];
+    socklen_t glen = sizeof(groups);
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0) {
+      peer->groups.assign(groups, groups + glen / sizeof(gid_t));
+    }
+    char exe[4096];
+    std::string link = "/proc/" + std::to_string(cred.pid) + "/exe";
+    ssize_t n = ::readlink(link.c_str(), exe, sizeof(exe));
+    if (n > 0 && static_cast<size_t>(n) < sizeof(exe))
+      peer->exe.assign(exe, static_cast<size_t>(n));
+  } else {
+    // Never mistaken for root: an unreadable peer is nobody the allow-list names.
+    peer->uid = static_cast<uid_t>(-1);
+    peer->gid = static_cast<gid_t>(-1);
+  }
+  return peer;
+}
+
+std::shared_ptr<const PeerInfo> TcpPeer(const tcp::socket& socket) {
+  auto peer = std::make_shared<PeerInfo>();
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (!ec) {
+    std::string host = remote.address().to_string();
+    if (remote.address().is_v6()) host = "[" + host + "]";
+    peer->address = host + ":" + std::to_string(remote.port());
+  }
+  return peer;
+}
+
 Result<std::unique_ptr<tcp::acceptor>> OpenTcpAcceptor(asio::io_context& ioc,
                                                        const std::string& address) {
   CRYFTTEE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseHostPort(address));
@@ -315,7 +358,9 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   Impl* impl = impl_.get();
   impl_->Accept(raw, [impl, spec](local::socket socket) {
     using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
-    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl));
+    auto peer = UnixPeer(socket.native_handle());
+    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
+                                                        std::move(peer)));
   });
   return Status::Ok();
 }
@@ -345,7 +390,9 @@ Status HttpServer::AdoptUnix(int fd, ListenerSpec spec, std::string* path) {
   Impl* impl = impl_.get();
   impl_->Accept(raw, [impl, spec](local::socket socket) {
     using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
-    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl));
+    auto peer = UnixPeer(socket.native_handle());
+    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
+                                                        std::move(peer)));
   });
   return Status::Ok();
 }
@@ -358,8 +405,9 @@ Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
   impl_->Accept(raw, [impl, spec](tcp::socket socket) {
+    auto peer = TcpPeer(socket);
     StartSession(std::make_shared<PlainSession<beast::tcp_stream>>(
-        beast::tcp_stream(std::move(socket)), spec, *impl));
+        beast::tcp_stream(std::move(socket)), spec, *impl, std::move(peer)));
   });
   return Status::Ok();
 }
@@ -398,9 +446,10 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
   impl_->Accept(raw, [impl, spec, ctx_raw](tcp::socket socket) {
+    auto peer = TcpPeer(socket);
     StartSession(std::make_shared<TlsSession>(
         beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ctx_raw), spec,
-        *impl));
+        *impl, std::move(peer)));
   });
   return Status::Ok();
 }

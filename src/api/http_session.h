@@ -69,7 +69,8 @@ namespace http = boost::beast::http;
 namespace asio = boost::asio;
 
 inline HttpRequest ToHttpRequest(const http::request<http::string_body>& req,
-                                 const std::string& listener) {
+                                 const std::string& listener,
+                                 std::shared_ptr<const PeerInfo> peer) {
   HttpRequest out;
   out.method = std::string(req.method_string());
   std::string target(req.target());
@@ -84,6 +85,7 @@ inline HttpRequest ToHttpRequest(const http::request<http::string_body>& req,
   }
   out.body = req.body();
   out.listener = listener;
+  out.peer = std::move(peer);
   return out;
 }
 
@@ -112,8 +114,9 @@ class HttpSessionBase : public SessionBase {
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
-  HttpSessionBase(ListenerSpec spec, SessionRegistry& registry)
-      : spec_(std::move(spec)), registry_(registry) {}
+  HttpSessionBase(ListenerSpec spec, SessionRegistry& registry,
+                  std::shared_ptr<const PeerInfo> peer)
+      : spec_(std::move(spec)), registry_(registry), peer_(std::move(peer)) {}
 
   Derived& self() { return static_cast<Derived&>(*this); }
   std::shared_ptr<Derived> shared() {
@@ -205,7 +208,7 @@ class HttpSessionBase : public SessionBase {
       return Reply(ErrorResponse(400, "duplicate_host_header", "more than one Host header"),
                    req.version(), false, false);
     }
-    HttpRequest request = detail::ToHttpRequest(req, spec_.name);
+    HttpRequest request = detail::ToHttpRequest(req, spec_.name, peer_);
     HttpResponse response;
     try {
       std::optional<HttpResponse> refused;
@@ -251,6 +254,7 @@ class HttpSessionBase : public SessionBase {
 
   ListenerSpec spec_;
   SessionRegistry& registry_;
+  std::shared_ptr<const PeerInfo> peer_;  // read at accept (TLS: completed after the handshake)
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   bool registered_ = false;
@@ -259,8 +263,10 @@ class HttpSessionBase : public SessionBase {
 template <class S>
 class PlainSession : public HttpSessionBase<PlainSession<S>> {
  public:
-  PlainSession(S stream, ListenerSpec spec, SessionRegistry& registry)
-      : HttpSessionBase<PlainSession<S>>(std::move(spec), registry), stream_(std::move(stream)) {}
+  PlainSession(S stream, ListenerSpec spec, SessionRegistry& registry,
+               std::shared_ptr<const PeerInfo> peer)
+      : HttpSessionBase<PlainSession<S>>(std::move(spec), registry, std::move(peer)),
+        stream_(std::move(stream)) {}
 
   S& Stream() { return stream_; }
   void Begin() { this->WaitForRequest(); }
@@ -279,8 +285,10 @@ class PlainSession : public HttpSessionBase<PlainSession<S>> {
 class TlsSession : public HttpSessionBase<TlsSession> {
  public:
   using StreamType = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-  TlsSession(StreamType stream, ListenerSpec spec, SessionRegistry& registry)
-      : HttpSessionBase<TlsSession>(std::move(spec), registry), stream_(std::move(stream)) {}
+  TlsSession(StreamType stream, ListenerSpec spec, SessionRegistry& registry,
+             std::shared_ptr<const PeerInfo> peer)
+      : HttpSessionBase<TlsSession>(std::move(spec), registry, std::move(peer)),
+        stream_(std::move(stream)) {}
 
   StreamType& Stream() { return stream_; }
   void Begin() {
@@ -291,8 +299,25 @@ class TlsSession : public HttpSessionBase<TlsSession> {
                                 spdlog::debug("TLS handshake failed: {}", ec.message());
                                 return s->CloseNow();
                               }
+                              s->AddClientSubject();
                               s->WaitForRequest();
                             });
+  }
+  // The verified client certificate's subject joins the peer record (client-CA mode only; a
+  // listener without a client CA asks for no certificate).
+  void AddClientSubject() {
+    X509* cert = SSL_get0_peer_certificate(stream_.native_handle());
+    if (!cert || !peer_) return;
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (!bio) return;
+    auto info = std::make_shared<PeerInfo>(*peer_);
+    if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+      char* data = nullptr;
+      long n = BIO_get_mem_data(bio, &data);
+      if (n > 0) info->subject.assign(data, static_cast<size_t>(n));
+    }
+    BIO_free(bio);
+    peer_ = std::move(info);
   }
   void Close() {
     if (closing_) return;

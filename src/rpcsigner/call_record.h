@@ -23,6 +23,12 @@ struct CallRecord {
   int64_t duration_us = 0;  // from the RPC's arrival to its answer
   size_t message_bytes = 0;
   std::string module_id;  // the module that signed (a successful Sign*), else empty
+  // Who called and what (the audit log): gRPC's peer text ("ipv4:127.0.0.1:5555",
+  // "unix:/path"), the TLS client certificate's subject ("" without one), and "sha256:<hex>" of
+  // the message of a Sign* call ("" for PublicKey).
+  std::string peer;
+  std::string subject;
+  std::string message_sha256;
 };
 
 using CallObserver = std::function<void(const CallRecord&)>;

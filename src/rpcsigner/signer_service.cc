@@ -1,7 +1,10 @@
 #include "rpcsigner/signer_service.h"
 
+#include <grpc/grpc_security_constants.h>
+
 #include <chrono>
 
+#include "core/sha256.h"
 #include "rpcsigner/grpc_status.h"
 
 namespace cryfttee::rpcsigner {
@@ -11,6 +14,14 @@ using Clock = std::chrono::steady_clock;
 
 int64_t MicrosSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
+// The verified client certificate's subject, "" without TLS or a client certificate.
+std::string ClientSubject(const grpc::CallbackServerContext* context) {
+  auto auth = context->auth_context();
+  if (!auth) return "";
+  auto values = auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
+  return values.empty() ? "" : std::string(values.front().data(), values.front().size());
 }
 
 }  // namespace
@@ -26,7 +37,13 @@ grpc::ServerUnaryReactor* SignerService::PublicKey(grpc::CallbackServerContext* 
   response->set_public_key(pk.data(), pk.size());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
-  if (observer_) observer_({"PublicKey", Status::Ok(), MicrosSince(start), 0, ""});
+  if (observer_) {
+    CallRecord record;
+    record.method = "PublicKey";
+    record.duration_us = MicrosSince(start);
+    record.peer = context->peer();
+    observer_(record);
+  }
   return reactor;
 }
 
@@ -49,10 +66,16 @@ grpc::ServerUnaryReactor* SignerService::SignWith(grpc::CallbackServerContext* c
                                                   std::string* signature, keys::BlsDst dst) {
   Clock::time_point start = Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto finish = [this, reactor, method, start, size = message->size()](const Status& status,
-                                                                       std::string module_id) {
+  // Read now, while the context and the message are certainly alive.
+  CallRecord who;
+  who.peer = context->peer();
+  who.subject = ClientSubject(context);
+  who.message_sha256 = FormatSha256(Sha256(AsBytes(*message)));
+  auto finish = [this, reactor, method, start, size = message->size(), who = std::move(who)](
+                    const Status& status, std::string module_id) {
     // Measured before Finish: after it the RPC's message and the reactor may be gone.
-    CallRecord record{method, status, MicrosSince(start), size, std::move(module_id)};
+    CallRecord record{method,   status,      MicrosSince(start), size, std::move(module_id),
+                      who.peer, who.subject, who.message_sha256};
     reactor->Finish(ToGrpcStatus(status));
     if (observer_) observer_(record);
   };

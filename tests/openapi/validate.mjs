@@ -98,7 +98,11 @@ class Web3SignerStandIn {
 }
 
 class Daemon {
-  constructor(name, { modules, web3signerUrl }) {
+  // `readyStatus`: what /healthz answers this test once the daemon serves (403 when the test
+  // process is not an allowed caller).
+  constructor(name, { modules, web3signerUrl, extraArgs = [], readyStatus = 200 }) {
+    this.extraArgs = extraArgs;
+    this.readyStatus = readyStatus;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `cryfttee-openapi-${name}-`));
     this.socket = path.join(this.dir, 'api.sock');
     this.moduleDir = path.join(this.dir, 'modules');
@@ -138,6 +142,7 @@ class Daemon {
       // web3signer_v1 (by module_id) reach the stand-in.
       args.push('--web3signer-url', this.web3signerUrl, '--default-bls-module', 'bls_tls_signer_v1');
     }
+    args.push(...this.extraArgs);
     const log = fs.openSync(this.logFile, 'a');
     this.proc = spawn(path.join(BUILD, 'bin', 'cryfttee'), args, { env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
@@ -147,13 +152,13 @@ class Daemon {
       if (this.proc.exitCode !== null) throw new Error(`daemon exited with ${this.proc.exitCode}:\n${this.log()}`);
       try {
         const r = await this.raw('GET', '/healthz');
-        if (r.status === 200) return;
+        if (r.status === this.readyStatus) return;
       } catch {
         // not listening yet
       }
       await sleep(50);
     }
-    throw new Error(`daemon did not answer /healthz within 15 s:\n${this.log()}`);
+    throw new Error(`daemon did not answer /healthz with ${this.readyStatus} within 15 s:\n${this.log()}`);
   }
 
   log() {
@@ -478,6 +483,28 @@ describe('docs/openapi.yaml against the real daemon', () => {
     const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
     spec.validate(error, body, 'a request that is not HTTP');
     assert.equal(body.code, 'bad_http_request');
+  });
+
+  test('a caller outside allowed_uids gets 403 caller_not_allowed on every route', async () => {
+    // Allowed: one uid that is not this process's, so this process is refused.
+    const guarded = new Daemon('guarded', {
+      modules: false, readyStatus: 403, extraArgs: ['--allowed-uids', String(process.getuid() + 1)],
+    });
+    const error = { $ref: '#/components/schemas/Error' };
+    try {
+      await guarded.start();
+      for (const { method, path: p } of spec.operations()) {
+        const url = p.replace('{id}', 'bls_tls_signer_v1').replace('{identifier}', '0xab');
+        const res = await guarded.raw(method, url, method === 'POST' ? '{}' : undefined);
+        assert.equal(res.status, 403, `${method} ${url}: ${res.text}`);
+        assert.equal(res.headers['content-type'], 'application/json');
+        const body = JSON.parse(res.text);
+        spec.validate(error, body, `${method} ${url} from a caller not allowed`);
+        assert.equal(body.code, 'caller_not_allowed');
+      }
+    } finally {
+      await guarded.stop();
+    }
   });
 
   test('every route was answered with a success and with an error', () => {

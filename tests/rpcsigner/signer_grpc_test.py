@@ -20,6 +20,7 @@ Environment: CRYFTTEE_BUILD_DIR, CRYFTTEE_SOURCE_DIR, CRYFTTEE_SHARED_DIR (set b
 """
 import base64
 import concurrent.futures
+import hashlib
 import http.client
 import json
 import os
@@ -213,6 +214,7 @@ class SignerGrpcTest(unittest.TestCase):
             sig = stub.Sign(signer_pb2.SignRequest(message=msg), timeout=10).signature
             self.assertEqual(verify(both_suites(self.signer1_pk, msg, sig)), [True, False])
         self.assertEqual(d.stop(), 0)
+        self.check_audit("signer.Signer/Sign", msg, r"^ipv4:127\.0\.0\.1:[0-9]+$", None)
 
         # 5. TLS with client certificates (what a non-loopback address requires), on loopback.
         self.check_tls()
@@ -276,6 +278,7 @@ class SignerGrpcTest(unittest.TestCase):
             msg = b"over TLS"
             sig = stub.Sign(signer_pb2.SignRequest(message=msg), timeout=10).signature
             self.assertEqual(verify(both_suites(self.signer1_pk, msg, sig)), [True, False])
+            tls_msg = msg
         # Without one, and in plaintext: no answer.
         no_cert = grpc.ssl_channel_credentials(root_certificates=read("ca.crt"))
         for channel in (grpc.secure_channel(endpoint, no_cert), grpc.insecure_channel(endpoint)):
@@ -285,6 +288,25 @@ class SignerGrpcTest(unittest.TestCase):
                                                                   timeout=5)
                 self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
         self.assertEqual(d.stop(), 0)
+        self.check_audit("signer.Signer/Sign", tls_msg, r"^ipv4:127\.0\.0\.1:[0-9]+$",
+                         "CN=client")
+
+    def check_audit(self, route, msg, address_re, subject):
+        """The audit line of the last signature of `msg` (docs/operations.md, Audit log)."""
+        digest = "sha256:" + hashlib.sha256(msg).hexdigest()
+        with open(os.path.join(self.data_dir, "audit.log")) as f:
+            lines = [json.loads(line) for line in f]
+        mine = [line for line in lines if line["message_sha256"] == digest]
+        self.assertTrue(mine, "no audit line for %r" % msg)
+        line = mine[-1]
+        self.assertEqual(list(line), ["time", "caller", "route", "module", "key_handle",
+                                      "key_type", "message_sha256", "outcome", "latency_ms"])
+        self.assertEqual(line["route"], route)
+        self.assertEqual(line["outcome"], "ok")
+        self.assertEqual(line["key_type"], "bls")
+        self.assertEqual(line["module"], "bls_tls_signer_v1")
+        self.assertRegex(line["caller"]["address"], address_re)
+        self.assertEqual(line["caller"]["subject"], subject)
 
     def check_no_signer_module(self):
         module_dir = os.path.join(self.work, "modules-debug-only")

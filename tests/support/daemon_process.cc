@@ -43,6 +43,62 @@ std::string SharedDir() {
   return !dir.empty() && fs::is_directory(dir) ? dir : "";
 }
 std::string BinaryPath(const std::string& name) { return BuildDir() + "/bin/" + name; }
+std::string TestLogDir() { return EnvOr("CRYFTTEE_TEST_LOG_DIR", ""); }
+
+void RecordKnownSecret(const std::string& field, const std::string& value) {
+  std::string dir = TestLogDir();
+  if (dir.empty() || value.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  // One write per line with O_APPEND: tests running in parallel never interleave a line.
+  std::string line = field + "\t" + value + "\n";
+  int fd = ::open((dir + "/known-secrets.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd < 0) return;
+  [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
+  ::close(fd);
+}
+
+namespace {
+
+// Keeps the daemon's (and its enclave's) logs and audit files for the secret scan: every
+// *.log, *.log.N below the test's directory, flattened into one name per file.
+void KeepLogs(const std::string& dir) {
+  std::string out = TestLogDir();
+  if (out.empty()) return;
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  std::string prefix = fs::path(dir).filename().string();
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    std::string name = it->path().filename().string();
+    size_t dot = name.find(".log");
+    if (dot == std::string::npos) continue;
+    std::string rel = fs::relative(it->path(), dir, ec).string();
+    for (char& c : rel) c = c == '/' ? '_' : c;
+    fs::copy_file(it->path(), out + "/" + prefix + "-" + rel, fs::copy_options::overwrite_existing,
+                  ec);
+  }
+}
+
+// The secrets a request body carries: a key's raw material (not a keystore: that is encrypted)
+// and a keystore password.
+void RecordSecretsOf(const std::string& body) {
+  if (TestLogDir().empty() || (body.find("key_material") == std::string::npos &&
+                               body.find("password") == std::string::npos)) {
+    return;
+  }
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) return;
+  for (const char* field : {"key_material", "password"}) {
+    auto it = json.find(field);
+    if (it == json.end() || !it->is_string()) continue;
+    const std::string& v = it->get_ref<const std::string&>();
+    if (!v.empty() && v[0] != '{') RecordKnownSecret(field, v);
+  }
+}
+
+}  // namespace
 
 DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options)) {
   socket_path_ = dir_.File("cryfttee.sock");
@@ -54,6 +110,7 @@ DaemonProcess::~DaemonProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  KeepLogs(dir_.path());
 }
 
 bool DaemonProcess::Spawn() {
@@ -192,6 +249,7 @@ RawResponse DaemonProcess::Get(const std::string& target) const {
 }
 
 RawResponse DaemonProcess::Post(const std::string& target, const std::string& body) const {
+  RecordSecretsOf(body);
   return UnixRequest(socket_path_, "POST", target, body);
 }
 

@@ -1,5 +1,10 @@
 // Starts the real cryfttee binary for integration tests, in a private temporary directory
 // (socket, data dir, logs), and stops it. The binary is <CRYFTTEE_BUILD_DIR>/bin/cryfttee.
+//
+// Evidence for the suite's secret scan (tests/ops/audit_daemon_test.cc): with
+// CRYFTTEE_TEST_LOG_DIR set (ctest sets <build>/test-logs), a DaemonProcess copies every log and
+// audit file of its directory there when it is destroyed, and Post() appends the secrets it
+// sends (key_material, password) to <dir>/known-secrets.txt, so the scan knows what to look for.
 #pragma once
 
 #include <sys/types.h>
@@ -33,6 +38,10 @@ std::string SourceDir();
 // Empty when the shared folder is absent.
 std::string SharedDir();
 std::string BinaryPath(const std::string& name);  // <build>/bin/<name>
+// CRYFTTEE_TEST_LOG_DIR, or "" when unset.
+std::string TestLogDir();
+// Appends `field` and `value` (one line: "field<TAB>value") to <TestLogDir>/known-secrets.txt.
+void RecordKnownSecret(const std::string& field, const std::string& value);
 
 struct DaemonOptions {
   std::vector<std::string> args;           // extra flags

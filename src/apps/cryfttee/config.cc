@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "net/origin.h"
+#include "ops/audit_log.h"
 #include "tee/address.h"
 #include "tee/quote_provider.h"
 
@@ -71,6 +72,17 @@ const std::vector<Setting>& Settings() {
       {"rpcsigner_tls_key", &Config::rpcsigner_tls_key, "PEM private key for the gRPC signer"},
       {"rpcsigner_tls_client_ca", &Config::rpcsigner_tls_client_ca,
        "require gRPC signer clients to present a certificate from this CA"},
+      {"audit_log", &Config::audit_log,
+       "audit log file (default <data_dir>/audit.log), or \"off\""},
+      {"audit_log_max_bytes", &Config::audit_log_max_bytes,
+       "rotate the audit log before it grows past this many bytes"},
+      {"audit_log_keep", &Config::audit_log_keep, "rotated audit log files kept (0-100)"},
+      {"audit_log_fsync", &Config::audit_log_fsync,
+       "always | interval (once a second) | never: when audit lines are synced to disk"},
+      {"allowed_uids", &Config::allowed_uids,
+       "users (names or uids, comma-separated) allowed on the Unix socket; empty = anyone"},
+      {"allowed_gids", &Config::allowed_gids,
+       "groups (names or gids, comma-separated) allowed on the Unix socket; empty = anyone"},
       {"log_format", &Config::log_format, "human | json"},
       {"log_level", &Config::log_level, "trace | debug | info | warn | error | off"},
       {"connected_window_seconds", &Config::connected_window_seconds,
@@ -361,6 +373,24 @@ Status ValidateConfig(Config* c) {
   if (c->worker_threads < 0 || c->worker_threads > 256) {
     return BadValue(*c, "worker_threads", std::to_string(c->worker_threads),
                     "must be between 0 and 256");
+  }
+  if (c->audit_log.empty()) c->audit_log = c->data_dir + "/audit.log";
+  if (c->audit_log_max_bytes < 4096 || c->audit_log_max_bytes > (int64_t{1} << 40)) {
+    return BadValue(*c, "audit_log_max_bytes", std::to_string(c->audit_log_max_bytes),
+                    "must be between 4096 and 2^40");
+  }
+  if (c->audit_log_keep < 0 || c->audit_log_keep > 100) {
+    return BadValue(*c, "audit_log_keep", std::to_string(c->audit_log_keep),
+                    "must be between 0 and 100");
+  }
+  if (!ops::ParseFsyncPolicy(c->audit_log_fsync).ok()) {
+    return BadValue(*c, "audit_log_fsync", c->audit_log_fsync, "must be always, interval or never");
+  }
+  if ((!c->allowed_uids.empty() || !c->allowed_gids.empty()) && t != "uds") {
+    return BadValue(*c, c->allowed_uids.empty() ? "allowed_gids" : "allowed_uids",
+                    c->allowed_uids.empty() ? c->allowed_gids : c->allowed_uids,
+                    "caller allow-lists apply to the Unix socket (api_transport uds); on TCP use "
+                    "https with tls_client_ca");
   }
   if (c->manifest_path.empty()) c->manifest_path = c->module_dir + "/manifest.json";
   return Status::Ok();

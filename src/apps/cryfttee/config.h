@@ -42,6 +42,10 @@ struct Config {
   std::string rpcsigner_tls_cert;
   std::string rpcsigner_tls_key;
   std::string rpcsigner_tls_client_ca;
+  std::string audit_log;                     // "" = <data_dir>/audit.log; "off" = none
+  std::string audit_log_fsync = "interval";  // always | interval | never
+  std::string allowed_uids;                  // comma list of names or numbers; "" = anyone
+  std::string allowed_gids;
   std::string log_format = "human";
   std::string log_level = "info";
   int64_t connected_window_seconds = 15;
@@ -50,6 +54,8 @@ struct Config {
   int64_t shutdown_grace_seconds = 10;
   int64_t worker_threads = 0;              // 0 = one per core
   int64_t web3signer_timeout_ms = 10'000;  // a forwarded sign, in all (never retried)
+  int64_t audit_log_max_bytes = 64 << 20;  // rotate before the file grows past this
+  int64_t audit_log_keep = 5;              // rotated files kept
 
   // setting name -> "default" | "config file PATH" | "env CRYFTTEE_X" | "flag --x"
   std::map<std::string, std::string> sources;

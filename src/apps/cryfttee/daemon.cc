@@ -9,6 +9,7 @@
 
 #include "api/api_context.h"
 #include "api/browser_guard.h"
+#include "api/caller_audit.h"
 #include "api/health_handlers.h"
 #include "api/http_server.h"
 #include "api/kiosk.h"
@@ -27,6 +28,7 @@
 #include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
 #include "net/http_client.h"
+#include "ops/audit_log.h"
 #include "ops/metrics.h"
 #include "ops/systemd.h"
 #include "rpcsigner/signer_server.h"
@@ -134,15 +136,32 @@ rpcsigner::ServerOptions RpcSignerOptions(const Config& config) {
 // gRPC calls count in the same connection view as API requests (failures are errors there too)
 // and feed the same signing metrics as POST /v1/staking/bls/sign: the latency of each signature
 // under the module that produced it, and Web3Signer's malformed-request counter for a refused one.
+// Each Sign* call is audited like POST /v1/staking/bls/sign, its route the gRPC method's name.
 rpcsigner::CallObserver RpcSignerObserver(runtime::ConnectionTracker* tracker,
-                                          ops::Metrics* metrics) {
-  return [tracker, metrics](const rpcsigner::CallRecord& record) {
+                                          ops::Metrics* metrics, ops::AuditLog* audit,
+                                          std::string key_handle) {
+  return [tracker, metrics, audit, key_handle](const rpcsigner::CallRecord& record) {
     int64_t now = NowUnixMillis();
     tracker->RecordRequest(now);
     if (!record.status.ok()) {
       tracker->RecordError("gRPC " + record.method + ": " + record.status.code(), now);
     }
     if (record.method == "PublicKey") return;
+    if (audit) {
+      ops::AuditRecord line;
+      line.time_unix_ms = now;
+      line.caller.kind = ops::AuditCaller::Kind::kTcp;
+      line.caller.address = record.peer;
+      line.caller.subject = record.subject;
+      line.route = "signer.Signer/" + record.method;
+      line.module = record.module_id;
+      line.key_handle = key_handle;
+      line.key_type = "bls";
+      line.message_sha256 = record.message_sha256;
+      line.outcome = record.status.ok() ? "ok" : record.status.code();
+      line.latency_ms = static_cast<double>(record.duration_us) / 1000.0;
+      audit->Write(line);
+    }
     if (record.status.ok()) {
       metrics->ObserveSigning("bls", record.module_id,
                               static_cast<double>(record.duration_us) / 1e6);
@@ -370,6 +389,29 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   ctx.binary = std::move(*binary);
   ctx.started_monotonic_ms = MonotonicMillis();
 
+  // The audit trail (docs/operations.md): opened before the API serves, so no request goes
+  // unrecorded; a file that cannot be opened stops the daemon rather than sign unaudited.
+  std::unique_ptr<ops::AuditLog> audit;
+  if (config.audit_log != "off") {
+    ops::AuditLogOptions audit_options;
+    audit_options.path = config.audit_log;
+    audit_options.max_bytes = static_cast<uint64_t>(config.audit_log_max_bytes);
+    audit_options.keep = static_cast<int>(config.audit_log_keep);
+    audit_options.fsync = *ops::ParseFsyncPolicy(config.audit_log_fsync);  // validated
+    auto opened = ops::AuditLog::Open(audit_options);
+    if (!opened.ok()) {
+      spdlog::critical("{}", opened.status().message());
+      return 1;
+    }
+    audit = std::move(*opened);
+    spdlog::info("audit log: {} (fsync {})", config.audit_log, config.audit_log_fsync);
+  }
+  auto allowed = api::ParseCallerAllowList(config.allowed_uids, config.allowed_gids);
+  if (!allowed.ok()) {
+    spdlog::critical("{}", allowed.status().message());
+    return 1;
+  }
+
   ops::Metrics metrics(CRYFTTEE_VERSION);
   metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
 
@@ -382,7 +424,11 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::AddModuleRoutes(api_router, ctx);
   api::AddWeb3SignerRoutes(api_router, ctx,
                            std::chrono::milliseconds(config.web3signer_timeout_ms));
-  api_router.SetMiddleware(MetricsMiddleware(&api_router, &metrics));
+  // Without a metrics listener nobody can scrape: nothing is recorded.
+  api::Middleware observe;
+  if (!config.metrics_addr.empty()) observe = MetricsMiddleware(&api_router, &metrics);
+  if (audit) observe = api::AuditMiddleware(&api_router, audit.get(), std::move(observe));
+  if (observe) api_router.SetMiddleware(std::move(observe));
 
   std::unique_ptr<ops::MetricsServer> metrics_server;
   if (!config.metrics_addr.empty()) {
@@ -429,6 +475,16 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     api_spec.filter = [browser_guard](const api::HttpRequest& r) {
       return browser_guard->Check(r);
     };
+  }
+  // On the Unix socket only the allow-listed callers (--allowed-uids/--allowed-gids); every
+  // refusal, the browser guard's included, is audited.
+  if (!allowed->empty() || audit) {
+    api_spec.filter =
+        api::CallerFilter(*allowed, std::move(api_spec.filter), &api_router, audit.get());
+  }
+  if (!allowed->empty()) {
+    spdlog::info("API callers allowed: uids [{}] gids [{}]", config.allowed_uids,
+                 config.allowed_gids);
   }
   Status listening;
   if (!passed_sockets.empty()) {
@@ -494,7 +550,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     auto started = rpcsigner::SignerServer::Start(
         RpcSignerOptions(config),
         std::make_unique<rpcsigner::SignerBackend>(&registry, *served_key),
-        RpcSignerObserver(&tracker, &metrics));
+        RpcSignerObserver(&tracker, &metrics, audit.get(), served_key->handle));
     if (!started.ok()) {
       spdlog::critical("gRPC signer: {}", started.status().message());
       return 1;
