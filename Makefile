@@ -39,8 +39,9 @@ run: build
 	@echo "cryfttee: starting with embedded defaults $(RUN_ARGS)"
 	@exec $(BUILD)/bin/cryfttee $(RUN_ARGS)
 
-# The Debian package, from a Release tree of its own (build/pkg: only what the package holds is
-# compiled there), stripped by CPack; it lands in build/. See packaging/CMakeLists.txt.
+# The Debian package, from a Release tree of its own (build/pkg: -O2 as Debian builds, since
+# GCC 12 at -O3 warns falsely in libstdc++; only what the package holds is compiled there),
+# stripped by CPack; it lands in build/. See packaging/CMakeLists.txt.
 deb: deps
 	@cmake --preset package -DCRYFTTEE_PUBLISHER_KEY_DIR="$(PUBLISHER_KEY_DIR)" >/dev/null
 	@cmake --build $(PKG_BUILD) -j $(JOBS) --target $(PKG_TARGETS)

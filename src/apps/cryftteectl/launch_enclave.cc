@@ -75,13 +75,15 @@ bool LaunchedEnclave::StartAndWaitReady(const sigset_t& set, const sigset_t& old
       Stop();
       return false;
     }
-    if (eof) {  // its stderr closed: it exited (or is about to)
-      if (child_.Reap(true)) {
+    if (eof) {  // its stderr closed: it exited (or is about to; the deadline above bounds this)
+      if (child_.Reap()) {
         Say("cryfttee-enclave exited with status " + std::to_string(child_.status()) +
             " before it was ready");
         *exit_code = child_.status() == 0 ? kExitError : child_.status();
+        return false;
       }
-      return false;
+      ::usleep(20'000);
+      continue;
     }
     pollfd p{log_fd_, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
@@ -100,6 +102,7 @@ bool LaunchedEnclave::StartAndWaitReady(const sigset_t& set, const sigset_t& old
       if (pending.substr(0, nl).find(kReadyLine) != std::string::npos) ready = true;
       pending.erase(0, nl + 1);
     }
+    if (pending.size() > 64 * 1024) pending.clear();  // no line is that long; bound the buffer
   }
   // From now on its log is copied by a thread until it closes its stderr (exits).
   copier_ = std::thread([fd = log_fd_] {
