@@ -88,6 +88,8 @@ test('files: the installed layout, stripped binaries, nothing from the build tre
     const sections = run('readelf', ['-S', '--wide', path.join(root, 'usr/lib/cryfttee/bin', b)]);
     assert.doesNotMatch(sections, /\.debug_info|\.symtab/, `${b} is not stripped`);
     assert.equal(fs.readlinkSync(path.join(root, 'usr/bin', b)), `../lib/cryfttee/bin/${b}`);
+    // Stripped, linked against the libraries Depends names, and still a working program.
+    assert.match(run(path.join(root, 'usr/bin', b), ['--version']), new RegExp(`^${b} \\d+\\.\\d+\\.\\d+`));
   }
 });
 
