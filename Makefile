@@ -13,7 +13,13 @@ else
 RUN_ARGS ?= --uds-path $(CURDIR)/.run/cryfttee.sock --data-dir $(CURDIR)/.run/data --kiosk-addr 127.0.0.1:8323
 endif
 
-.PHONY: all deps build run test test-unit test-asan fuzz-smoke check-layers check-format format clean
+PKG_BUILD := $(BUILD)/pkg
+# make deb PUBLISHER_KEY_DIR=/path/with/publisher.key+publisher.pub signs the packaged modules
+# with that key; without it the package ships the Release tree's development key (test use only).
+PUBLISHER_KEY_DIR ?=
+PKG_TARGETS := cryfttee cryfttee-enclave cryftteectl cryfttee_signed_modules cryfttee_ui
+
+.PHONY: all deps build run deb test test-unit test-asan fuzz-smoke check-layers check-format format clean
 
 all: build
 
@@ -32,6 +38,19 @@ run: build
 	@mkdir -p .run
 	@echo "cryfttee: starting with embedded defaults $(RUN_ARGS)"
 	@exec $(BUILD)/bin/cryfttee $(RUN_ARGS)
+
+# The Debian package, from a Release tree of its own (build/pkg: -O2 as Debian builds, since
+# GCC 12 at -O3 warns falsely in libstdc++; only what the package holds is compiled there),
+# stripped by CPack; it lands in build/. See packaging/CMakeLists.txt.
+deb: deps
+	@cmake --preset package -DCRYFTTEE_PUBLISHER_KEY_DIR="$(PUBLISHER_KEY_DIR)" >/dev/null
+	@cmake --build $(PKG_BUILD) -j $(JOBS) --target $(PKG_TARGETS)
+	@cd $(PKG_BUILD) && cpack -G DEB -B $(CURDIR)/$(BUILD) >/dev/null
+	@rm -rf $(BUILD)/_CPack_Packages
+	@ls -l $(BUILD)/cryfttee_*.deb
+	@if [ -z "$(PUBLISHER_KEY_DIR)" ]; then \
+	  echo "make deb: modules signed with the DEVELOPMENT key of $(PKG_BUILD)/dev-publisher;" \
+	       "release with PUBLISHER_KEY_DIR=... (docs/operations.md)"; fi
 
 check-layers:
 	@scripts/check-layers.sh

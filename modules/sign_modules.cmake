@@ -16,7 +16,20 @@ set(CRYFTTEE_DEV_TRUST_GRANTS "log;clock;random;keyvault;http"
 
 set(template ${CMAKE_CURRENT_SOURCE_DIR}/manifest.json)
 set(module_out ${CMAKE_BINARY_DIR}/modules)
-set(key_dir ${CMAKE_BINARY_DIR}/dev-publisher)
+# A release tree (make deb PUBLISHER_KEY_DIR=...) signs with an existing publisher key instead;
+# the build then never generates one there.
+set(CRYFTTEE_PUBLISHER_KEY_DIR "" CACHE PATH
+  "Directory with publisher.key/publisher.pub to sign the bundled modules with (default: a development key generated in <build>/dev-publisher)")
+if(CRYFTTEE_PUBLISHER_KEY_DIR)
+  set(key_dir ${CRYFTTEE_PUBLISHER_KEY_DIR})
+  if(NOT EXISTS ${key_dir}/publisher.key OR NOT EXISTS ${key_dir}/publisher.pub)
+    message(FATAL_ERROR "CRYFTTEE_PUBLISHER_KEY_DIR=${key_dir} has no publisher.key and publisher.pub")
+  endif()
+  set(trust_kind release)
+else()
+  set(key_dir ${CMAKE_BINARY_DIR}/dev-publisher)
+  set(trust_kind development)
+endif()
 set(signed_manifest ${module_out}/manifest.json)
 set(dev_trust ${CMAKE_BINARY_DIR}/config/trust.toml)
 
@@ -48,11 +61,14 @@ if(module_count GREATER 0)
   list(REMOVE_DUPLICATES publishers)
 endif()
 
-# Runs only when the key is missing, so the development key stays stable across rebuilds.
-add_custom_command(OUTPUT ${key_dir}/publisher.key ${key_dir}/publisher.pub
-  COMMAND cryftteectl module keygen --out ${key_dir} --force
-  COMMENT "Generating the development module publisher key in ${key_dir}"
-  VERBATIM)
+# Runs only when the key is missing, so the development key stays stable across rebuilds. A
+# given key is never a build output (a `clean` would delete it).
+if(trust_kind STREQUAL "development")
+  add_custom_command(OUTPUT ${key_dir}/publisher.key ${key_dir}/publisher.pub
+    COMMAND cryftteectl module keygen --out ${key_dir} --force
+    COMMENT "Generating the development module publisher key in ${key_dir}"
+    VERBATIM)
+endif()
 
 add_custom_command(OUTPUT ${signed_manifest}
   COMMAND cryftteectl module sign --key ${key_dir}/publisher.key --manifest ${template}
@@ -65,7 +81,7 @@ string(REPLACE ";" "," publishers_arg "${publishers}")
 string(REPLACE ";" "," grants_arg "${CRYFTTEE_DEV_TRUST_GRANTS}")
 add_custom_command(OUTPUT ${dev_trust}
   COMMAND ${CMAKE_COMMAND} -DPUBLIC_KEY_FILE=${key_dir}/publisher.pub -DOUT=${dev_trust}
-          -DPUBLISHERS=${publishers_arg} -DGRANTS=${grants_arg}
+          -DPUBLISHERS=${publishers_arg} -DGRANTS=${grants_arg} -DKIND=${trust_kind}
           -P ${CMAKE_CURRENT_SOURCE_DIR}/write_dev_trust.cmake
   DEPENDS ${key_dir}/publisher.pub ${CMAKE_CURRENT_SOURCE_DIR}/write_dev_trust.cmake ${template}
   COMMENT "Writing the development trust file ${dev_trust}"

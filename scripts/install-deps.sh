@@ -9,6 +9,7 @@ PACKAGES=(
   clang-14 lld-14 libclang-rt-14-dev wasi-libc
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   prometheus-cpp-dev libsystemd-dev golang-go
+  systemd dpkg-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   python3-grpcio python3-grpc-tools python3-protobuf
   nodejs chromium clang-format ccache

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -143,6 +145,86 @@ TEST(Launch, ReverificationCatchesARunningImageThatIsNotTheHashedFile) {
   EXPECT_NE(launcher.Err().find("attestation verified"), std::string::npos) << launcher.Err();
   EXPECT_NE(launcher.Err().find("running binary changed"), std::string::npos) << launcher.Err();
   EXPECT_FALSE(ProcessExists(StartedPid(launcher.Err())));
+}
+
+// `launch --enclave`: the parent/enclave pair from one command. The enclave is ready before the
+// daemon starts, keys go to the enclave's directory only, a signature verifies with blst, and
+// SIGTERM stops both with status 0. Then the other direction: a killed enclave stops the daemon.
+TEST(Launch, EnclavePairStartsSignsAndStopsTogether) {
+  TempDir dir;
+  std::string enclave_sock = dir.File("enclave.sock");
+  auto pair_argv = [&](const TempDir& d) {
+    return LaunchArgv(
+        d,
+        {"--binary", Cryfttee(), "--enclave", BinaryPath("cryfttee-enclave"), "--enclave-socket",
+         d.File("enclave.sock"), "--enclave-data-dir", d.File("enclave")},
+        /*modules=*/true);
+  };
+  auto enclave_pid = [](const std::string& err) {
+    std::smatch m;
+    return std::regex_search(err, m, std::regex("started cryfttee-enclave pid ([0-9]+)"))
+               ? std::stoi(m[1])
+               : -1;
+  };
+  Proc launcher(pair_argv(dir));
+  ASSERT_TRUE(Eventually(20'000, [&] { return Verified(launcher) || !launcher.Running(); }))
+      << launcher.Err();
+  ASSERT_TRUE(launcher.Running()) << launcher.Err();
+  std::string err = launcher.Err();
+  ASSERT_NE(err.find("cryfttee-enclave ready"), std::string::npos) << err;
+  EXPECT_LT(err.find("cryfttee-enclave ready"), err.find("started pid")) << err;
+  auto status = UnixRequest(dir.File("api.sock"), "GET", "/v1/staking/status").Json();
+  EXPECT_EQ(status["enclave"].value("mode", ""), "remote") << status.dump();
+  EXPECT_EQ(status["enclave"].value("address", ""), "unix:" + enclave_sock);
+  EXPECT_TRUE(status["enclave"].value("connected", false));
+
+  auto gen = RunCtl({"--socket", dir.File("api.sock"), "--json", "keys", "generate", "bls"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto key = nlohmann::json::parse(gen.out);
+  std::string msg = "70616972";
+  auto sig = RunCtl({"--socket", dir.File("api.sock"), "--json", "sign", "bls", "--key-handle",
+                     key.value("key_handle", ""), "--msg", msg});
+  ASSERT_EQ(sig.exit_code, 0) << sig.err;
+  std::string verify = "cd " + SourceDir() + " && node tests/client/bls_verify.mjs " +
+                       key.value("public_key", "") + " " + msg + " " +
+                       nlohmann::json::parse(sig.out).value("signature", "") + " >/dev/null";
+  int blst_rc = std::system(verify.c_str());
+  ASSERT_NE(WEXITSTATUS(blst_rc), 2) << "@chainsafe/blst is not installed (run npm ci)";
+  EXPECT_EQ(WEXITSTATUS(blst_rc), 0) << "blst rejects the pair's BLS signature";
+  // The sealed key is in the enclave's directory; the daemon's data directory holds none.
+  auto sealed_in = [](const std::string& d) {
+    int n = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(d, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      n += it->path().filename().string().rfind("bls-", 0) == 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(sealed_in(dir.File("enclave")), 1);
+  EXPECT_EQ(sealed_in(dir.File("data")), 0);
+
+  pid_t daemon = StartedPid(err), enclave = enclave_pid(err);
+  ASSERT_GT(enclave, 0);
+  launcher.Signal(SIGTERM);
+  EXPECT_EQ(launcher.Wait(15'000), 0) << launcher.Err();
+  EXPECT_NE(launcher.Err().find("cryfttee exited with status 0"), std::string::npos);
+  EXPECT_NE(launcher.Err().find("cryfttee-enclave exited with status 0"), std::string::npos)
+      << launcher.Err();
+  EXPECT_FALSE(ProcessExists(daemon));
+  EXPECT_FALSE(ProcessExists(enclave));
+
+  // A killed enclave takes the daemon down with it, and the launcher reports the failure.
+  TempDir dir2;
+  Proc second(pair_argv(dir2));
+  ASSERT_TRUE(Eventually(20'000, [&] { return Verified(second) || !second.Running(); }))
+      << second.Err();
+  pid_t daemon2 = StartedPid(second.Err()), enclave2 = enclave_pid(second.Err());
+  ASSERT_GT(enclave2, 0);
+  ::kill(enclave2, SIGKILL);
+  EXPECT_EQ(second.Wait(15'000), 128 + SIGKILL) << second.Err();
+  EXPECT_NE(second.Err().find("stopping cryfttee pid"), std::string::npos) << second.Err();
+  EXPECT_FALSE(ProcessExists(daemon2));
 }
 
 // An Ed25519 release publisher on the openssl command line (independent of our code).

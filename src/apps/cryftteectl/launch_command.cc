@@ -7,9 +7,10 @@
 //   4. with --reverify-every, re-hash /proc/<pid>/exe at that interval; a mismatch is handled the
 //      same way;
 //   5. forward SIGTERM and SIGINT to the child and exit with its status.
+//
+// With --enclave, a cryfttee-enclave is started first and the daemon is pointed at it
+// (launch_enclave.h): one command runs the parent/enclave pair, and stops both.
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,14 +20,14 @@
 #include <optional>
 
 #include "apps/cryftteectl/daemon_connection.h"
+#include "apps/cryftteectl/launch_enclave.h"
 #include "apps/cryftteectl/node_commands.h"
+#include "apps/cryftteectl/supervised_child.h"
 #include "client/attestation_check.h"
 #include "client/release_list.h"
 #include "core/clock.h"
 #include "core/file_util.h"
 #include "core/sha256.h"
-
-extern char** environ;
 
 namespace cryfttee::ctl {
 namespace {
@@ -40,6 +41,7 @@ struct LaunchArgs {
   double wait_timeout = 30;
   double stop_timeout = 10;
   std::vector<std::string> child_args;
+  EnclaveLaunchArgs enclave;  // binary empty: no enclave
 };
 
 void Say(const std::string& line) { std::cerr << "cryftteectl launch: " << line << std::endl; }
@@ -87,19 +89,13 @@ int CheckBeforeStart(const LaunchArgs& a, const std::string& hash) {
   return kExitOk;
 }
 
-// The child's environment: ours, minus any inherited values of the variables we set.
+// The daemon's environment: ours, minus any inherited values of the variables we set.
 std::vector<std::string> ChildEnvironment(const CtlContext& ctx, const client::TransportOptions& t,
-                                          const std::string& hash) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string entry(*e);
-    bool ours = false;
-    for (const char* name : {"CRYFTTEE_VERIFIED_BINARY_HASH=", "CRYFTTEE_API_TRANSPORT=",
-                             "CRYFTTEE_UDS_PATH=", "CRYFTTEE_HTTP_ADDR="}) {
-      if (entry.rfind(name, 0) == 0) ours = true;
-    }
-    if (!ours) env.push_back(entry);
-  }
+                                          const std::string& hash,
+                                          const std::string& enclave_addr) {
+  std::vector<std::string> env =
+      EnvironmentWithout({"CRYFTTEE_VERIFIED_BINARY_HASH=", "CRYFTTEE_API_TRANSPORT=",
+                          "CRYFTTEE_UDS_PATH=", "CRYFTTEE_HTTP_ADDR=", "CRYFTTEE_ENCLAVE_ADDR="});
   env.push_back("CRYFTTEE_VERIFIED_BINARY_HASH=" + hash);
   env.push_back("CRYFTTEE_API_TRANSPORT=" + ctx.transport);
   if (ctx.transport == "uds") {
@@ -107,83 +103,8 @@ std::vector<std::string> ChildEnvironment(const CtlContext& ctx, const client::T
   } else {
     env.push_back("CRYFTTEE_HTTP_ADDR=" + t.http_addr);
   }
+  if (!enclave_addr.empty()) env.push_back("CRYFTTEE_ENCLAVE_ADDR=" + enclave_addr);
   return env;
-}
-
-class Child {
- public:
-  // Forks and execs. SIGINT/SIGTERM/SIGCHLD are blocked in the parent (we read them with
-  // sigtimedwait); the child gets the original mask back before exec.
-  bool Start(const LaunchArgs& a, std::vector<std::string> env, const sigset_t& old_mask) {
-    std::vector<std::string> argv_s = {a.binary};
-    argv_s.insert(argv_s.end(), a.child_args.begin(), a.child_args.end());
-    pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) return false;
-    if (pid_ == 0) {
-      // Our own process group: a terminal's Ctrl-C reaches the child once, through us. If we
-      // die without forwarding anything, the kernel sends the child SIGTERM.
-      ::setpgid(0, 0);
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (::getppid() != parent) ::_exit(1);
-      ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-      std::vector<char*> argv, envp;
-      for (auto& s : argv_s) argv.push_back(s.data());
-      argv.push_back(nullptr);
-      for (auto& s : env) envp.push_back(s.data());
-      envp.push_back(nullptr);
-      ::execve(argv[0], argv.data(), envp.data());
-      std::fprintf(stderr, "cryftteectl launch: cannot execute %s: %s\n", argv[0],
-                   std::strerror(errno));
-      ::_exit(127);
-    }
-    return true;
-  }
-
-  // True once the child has exited; status() is then its exit code (128+signal if killed).
-  bool Reap(bool block = false) {
-    if (exited_) return true;
-    int st = 0;
-    pid_t r = ::waitpid(pid_, &st, block ? 0 : WNOHANG);
-    if (r == pid_) {
-      exited_ = true;
-      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    }
-    return exited_;
-  }
-
-  void Signal(int signo) {
-    if (!exited_) ::kill(pid_, signo);
-  }
-
-  // SIGTERM, then SIGKILL after `grace_seconds`.
-  void Stop(double grace_seconds) {
-    Signal(SIGTERM);
-    int64_t deadline = MonotonicMillis() + static_cast<int64_t>(grace_seconds * 1000);
-    while (!Reap() && MonotonicMillis() < deadline) ::usleep(20'000);
-    if (!Reap()) {
-      Say("child did not stop within " + std::to_string(static_cast<int>(grace_seconds)) +
-          " s; killing it");
-      Signal(SIGKILL);
-      Reap(true);
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  int status() const { return status_; }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int status_ = -1;
-};
-
-// Waits up to `ms` for SIGINT/SIGTERM/SIGCHLD. Returns the signal, or 0 on timeout.
-int WaitSignal(const sigset_t& set, int64_t ms) {
-  if (ms < 0) ms = 0;
-  timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1'000'000)};
-  int sig = ::sigtimedwait(&set, nullptr, &ts);
-  return sig > 0 ? sig : 0;
 }
 
 int Launch(CtlContext& ctx, const LaunchArgs& a) {
@@ -201,10 +122,22 @@ int Launch(CtlContext& ctx, const LaunchArgs& a) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGCHLD);
   ::sigprocmask(SIG_BLOCK, &set, &old_mask);
+  // With --enclave, the key holder first: the daemon starts only once it is ready. Declared
+  // before the daemon's child so that every return below stops the enclave last.
+  std::unique_ptr<LaunchedEnclave> enclave;
+  if (!a.enclave.binary.empty()) {
+    enclave = std::make_unique<LaunchedEnclave>(a.enclave);
+    int rc = kExitError;
+    if (!enclave->StartAndWaitReady(set, old_mask, &rc)) return rc;
+  }
   client::ClientOptions copts = ClientOptionsFor(ctx);
   copts.retry = client::RetryPolicy::None();  // the wait loop below is the retry
-  Child child;
-  if (!child.Start(a, ChildEnvironment(ctx, copts.transport, *hash), old_mask)) {
+  SupervisedChild child;
+  std::vector<std::string> argv = {a.binary};
+  argv.insert(argv.end(), a.child_args.begin(), a.child_args.end());
+  if (!child.Start("cryfttee", argv,
+                   ChildEnvironment(ctx, copts.transport, *hash, enclave ? enclave->Address() : ""),
+                   old_mask)) {
     return Refuse(std::string("fork failed: ") + std::strerror(errno), kExitError);
   }
   Say("started pid " + std::to_string(child.pid()) + ", transport " + ctx.transport + " " +
@@ -219,10 +152,27 @@ int Launch(CtlContext& ctx, const LaunchArgs& a) {
     }
     return false;
   };
+  // The daemon is done: stop the enclave after it; a clean pair exits 0.
   auto finish = [&]() {
     child.Reap(true);
     Say("cryfttee exited with status " + std::to_string(child.status()));
-    return child.status();
+    int status = child.status();
+    if (enclave) {
+      int enclave_status = enclave->Stop();
+      if (status == 0) status = enclave_status;
+    }
+    return status;
+  };
+  // The pair lives and dies together: a vanished enclave stops the daemon.
+  auto enclave_gone = [&]() {
+    if (!enclave || !enclave->Exited()) return false;
+    Say("cryfttee-enclave exited with status " + std::to_string(enclave->status()) +
+        "; stopping cryfttee pid " + std::to_string(child.pid()));
+    child.Stop(a.stop_timeout);
+    return true;
+  };
+  auto enclave_gone_status = [&]() {
+    return enclave->status() != 0 ? enclave->status() : kExitError;
   };
 
   // 3. Wait for the API, then check attestation.
@@ -235,6 +185,7 @@ int Launch(CtlContext& ctx, const LaunchArgs& a) {
       if (!forwarded) Say("cryfttee exited before its API answered");
       return finish();
     }
+    if (enclave_gone()) return enclave_gone_status();
     if (forwarded) {  // the operator asked us to stop while it was starting
       int sig = WaitSignal(set, 100);
       forward(sig);
@@ -283,6 +234,7 @@ int Launch(CtlContext& ctx, const LaunchArgs& a) {
     int64_t wait = reverify_ms > 0 ? next_check - MonotonicMillis() : 1000;
     forward(WaitSignal(set, std::min<int64_t>(wait, 1000)));
     if (child.Reap()) return finish();
+    if (enclave_gone()) return enclave_gone_status();
     if (reverify_ms > 0 && MonotonicMillis() >= next_check) {
       next_check = MonotonicMillis() + reverify_ms;
       auto running = Sha256File(exe);
@@ -327,6 +279,23 @@ void RegisterLaunchCommand(CLI::App& app, CtlContext& ctx) {
   cmd->add_option("--stop-timeout", a->stop_timeout,
                   "seconds between SIGTERM and SIGKILL when stopping the child (default 10)")
       ->check(CLI::PositiveNumber);
+  auto* enclave = cmd->add_option("--enclave", a->enclave.binary,
+                                  "start this cryfttee-enclave first and point the daemon at it "
+                                  "(the parent/enclave pair; both are stopped together)");
+  cmd->add_option("--enclave-socket", a->enclave.socket_path,
+                  "the enclave's Unix socket (with --enclave)")
+      ->needs(enclave);
+  cmd->add_option("--enclave-data-dir", a->enclave.data_dir,
+                  "the enclave's key directory (with --enclave)")
+      ->needs(enclave);
+  cmd->add_option("--enclave-seal-password-file", a->enclave.seal_password_file,
+                  "the enclave's sealing secret (else CRYFTTEE_SEAL_PASSWORD, else a machine "
+                  "secret in its data directory)")
+      ->needs(enclave);
+  cmd->add_option("--enclave-arg", a->enclave.extra_args,
+                  "one more enclave flag, repeatable: --enclave-arg=--log-format "
+                  "--enclave-arg=json")
+      ->needs(enclave);
   cmd->add_option("args", a->child_args, "daemon arguments (after --)");
   cmd->callback([&ctx, a] {
     if (!a->expected_hash.empty() && !IsSha256Text(a->expected_hash)) {
@@ -334,6 +303,14 @@ void RegisterLaunchCommand(CLI::App& app, CtlContext& ctx) {
       ctx.exit_code = kExitUsage;
       return;
     }
+    if (!a->enclave.binary.empty() &&
+        (a->enclave.socket_path.empty() || a->enclave.data_dir.empty())) {
+      Say("--enclave needs --enclave-socket and --enclave-data-dir");
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+    a->enclave.ready_timeout = a->wait_timeout;
+    a->enclave.stop_timeout = a->stop_timeout;
     ctx.exit_code = Launch(ctx, *a);
   });
 }
