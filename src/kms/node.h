@@ -133,8 +133,9 @@ class Node {  // thread-safe: HTTP handlers, the scheduler and Tick may call con
   nlohmann::json StatusJson() const;    // operator set, active version, last session + outcome
   nlohmann::json EvidenceJson() const;  // fraud records, each verifiable offline
 
+  struct Impl;  // the engine's state (kms/node_internal.h; opaque to users)
+
  private:
-  struct Impl;
   explicit Node(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
