@@ -47,7 +47,7 @@ struct KeyInfo {
   int64_t created_at = 0;  // unix seconds
   // Since this process opened the vault (not persisted).
   uint64_t sign_count = 0;
-  std::optional<int64_t> last_sign_at;  // unix milliseconds
+  std::optional<int64_t> last_sign_at;    // unix milliseconds
   std::optional<KeyThreshold> threshold;  // set only for a KMS group key (never by the vault)
 };
 

@@ -7,8 +7,8 @@ namespace cryfttee::kms {
 namespace {
 
 Status NotBls(std::string_view handle) {
-  return Status::InvalidArgument("wrong_key_type", "key " + std::string(handle) +
-                                                       " is a BLS threshold group key");
+  return Status::InvalidArgument("wrong_key_type",
+                                 "key " + std::string(handle) + " is a BLS threshold group key");
 }
 
 }  // namespace
@@ -62,8 +62,7 @@ Result<Bytes> GroupKeyClient::Sign(ByteSpan message, std::string_view dst) {
   return sig;
 }
 
-Result<Bytes> GroupKeyClient::SignBls(std::string_view handle, ByteSpan message,
-                                      keys::BlsDst dst) {
+Result<Bytes> GroupKeyClient::SignBls(std::string_view handle, ByteSpan message, keys::BlsDst dst) {
   if (!IsGroupHandle(handle)) return inner_->SignBls(handle, message, dst);
   return Sign(message, dst == keys::BlsDst::kSignature ? bls::kDstSig : bls::kDstPop);
 }

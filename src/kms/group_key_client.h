@@ -47,8 +47,7 @@ class GroupKeyClient final : public tee::Client {
   Result<std::vector<keys::KeyInfo>> List() override;
   Result<Bytes> SignBls(std::string_view handle, ByteSpan message, keys::BlsDst dst) override;
   Result<Bytes> ProveBlsPossession(std::string_view handle) override;
-  Result<crypto::EcdsaSignature> SignEcdsaDigest(std::string_view handle,
-                                                 ByteSpan digest) override;
+  Result<crypto::EcdsaSignature> SignEcdsaDigest(std::string_view handle, ByteSpan digest) override;
   Result<crypto::Certificate> CreateSelfSignedCertificate(
       std::string_view handle, const crypto::CertificateOptions& options) override;
   Result<crypto::Certificate> IssueCertificate(std::string_view handle, std::string_view csr_pem,

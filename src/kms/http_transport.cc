@@ -128,8 +128,8 @@ bool HttpTransport::DeliverOne(PeerQueue* queue, const Item& item) {
     auto now = std::chrono::steady_clock::now();
     if (now + backoff >= item.deadline) {
       expired_.fetch_add(1, std::memory_order_relaxed);
-      spdlog::info("kms: gave up delivering {} to {} after {} attempts: {}", item.route,
-                   queue->id, attempt,
+      spdlog::info("kms: gave up delivering {} to {} after {} attempts: {}", item.route, queue->id,
+                   attempt,
                    resp.ok() ? "HTTP " + std::to_string(resp->status) : resp.status().message());
       return true;
     }
@@ -165,9 +165,9 @@ Result<std::string> HttpTransport::Call(const OperatorSetPeer& peer, std::string
   CRYFTTEE_ASSIGN_OR_RETURN(net::OutboundResponse resp, client->Send(req));
   if (resp.status != 200) {
     std::string code = ErrorCodeOf(resp.body);
-    return Status::Error(StatusCategory::kUpstream, code.empty() ? "peer_refused" : code,
-                         peer.id + " answered HTTP " + std::to_string(resp.status) + " to " +
-                             std::string(route));
+    return Status::Error(
+        StatusCategory::kUpstream, code.empty() ? "peer_refused" : code,
+        peer.id + " answered HTTP " + std::to_string(resp.status) + " to " + std::string(route));
   }
   return std::move(resp.body);
 }

@@ -26,8 +26,8 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <string>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "kms/node.h"
@@ -49,9 +49,9 @@ struct HttpTransportOptions {
 
 struct HttpTransportStats {
   uint64_t delivered = 0;
-  uint64_t refused = 0;   // final 4xx
-  uint64_t expired = 0;   // gave up after the deadline
-  uint64_t dropped = 0;   // queue overflow
+  uint64_t refused = 0;  // final 4xx
+  uint64_t expired = 0;  // gave up after the deadline
+  uint64_t dropped = 0;  // queue overflow
   uint64_t retries = 0;
 };
 
@@ -92,7 +92,7 @@ class HttpTransport final : public Transport {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  std::map<std::string, std::unique_ptr<PeerQueue>> queues_;  // by peer address
+  std::map<std::string, std::unique_ptr<PeerQueue>> queues_;         // by peer address
   std::map<std::string, std::shared_ptr<net::HttpClient>> callers_;  // by peer address
   std::atomic<uint64_t> delivered_{0}, refused_{0}, expired_{0}, dropped_{0}, retries_{0};
 };

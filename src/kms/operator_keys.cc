@@ -51,7 +51,8 @@ Result<Bytes> HexField(const json& doc, const char* name, size_t size, const std
 // The public keys of the two secrets (re-derived on every open: the file's copies are only
 // there so tools can read them without the seal secret).
 Status DerivePublic(OperatorKeys* keys) {
-  CRYFTTEE_ASSIGN_OR_RETURN(bls::SecretKey sk, bls::SecretKey::FromBytes(keys->identity_secret.span()));
+  CRYFTTEE_ASSIGN_OR_RETURN(bls::SecretKey sk,
+                            bls::SecretKey::FromBytes(keys->identity_secret.span()));
   auto pk = sk.GetPublicKey().ToBytes();
   keys->identity_public_key.assign(pk.begin(), pk.end());
   CRYFTTEE_ASSIGN_OR_RETURN(keys->encryption_public_key,
@@ -104,7 +105,8 @@ Result<OperatorKeys> Create(const std::string& path, const keys::SealRoot& root)
   CRYFTTEE_ASSIGN_OR_RETURN(Bytes nonce, crypto::RandomBytes(12));
   CRYFTTEE_ASSIGN_OR_RETURN(
       Bytes sealed,
-      root.Seal(salt, nonce, Aad(keys.identity_public_key, keys.encryption_public_key), plain.span()));
+      root.Seal(salt, nonce, Aad(keys.identity_public_key, keys.encryption_public_key),
+                plain.span()));
   json doc = {{"format", kFormat},
               {"version", kVersion},
               {"identity_public_key", "0x" + HexEncode(keys.identity_public_key)},

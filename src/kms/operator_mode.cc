@@ -129,9 +129,10 @@ Result<std::unique_ptr<OperatorMode>> OperatorMode::Open(OperatorModeOptions opt
       out += "kms_transport_messages_total{outcome=\"" + std::string(outcome) + "\"} " +
              std::to_string(n) + "\n";
     }
-    out += "# HELP kms_transport_retries_total Delivery attempts retried after a failure\n"
-           "# TYPE kms_transport_retries_total counter\nkms_transport_retries_total " +
-           std::to_string(s.retries) + "\n";
+    out +=
+        "# HELP kms_transport_retries_total Delivery attempts retried after a failure\n"
+        "# TYPE kms_transport_retries_total counter\nkms_transport_retries_total " +
+        std::to_string(s.retries) + "\n";
     return out;
   };
   AddProtocolRoutes(impl->router, std::move(api_options));
@@ -174,12 +175,7 @@ json OperatorMode::EvidenceJson() const { return impl_->node->EvidenceJson(); }
 json OperatorMode::StatusJson() const {
   SchedulerState sched = impl_->scheduler->State();
   HttpTransportStats t = impl_->transport->Stats();
-  json evidence = impl_->node->EvidenceJson();
-  size_t fraud = evidence.is_array() ? evidence.size()
-                 : evidence.is_object() && evidence.contains("records") &&
-                         evidence["records"].is_array()
-                     ? evidence["records"].size()
-                     : 0;
+  size_t fraud = CountEvidenceRecords(impl_->node->EvidenceJson());
   json body = {
       {"enabled", true},
       {"operator", PeeringEntry()},
@@ -246,7 +242,7 @@ void AddOperatorApiRoutes(api::Router& router, const OperatorMode* mode) {
     return api::JsonResponse(body);
   });
   router.Add("GET", "/v1/kms/evidence", [mode](const api::HttpRequest&) {
-    return api::JsonResponse({{"success", true}, {"evidence", mode->EvidenceJson()}});
+    return api::JsonResponse(EvidenceBody(mode->EvidenceJson()));
   });
 }
 

@@ -18,8 +18,8 @@ using api::Json;
 constexpr size_t kMaxAppIdBytes = 1024;
 
 constexpr std::string_view kMessageRoutes[] = {
-    kRouteDkgCommitment,     kRouteDkgShare,    kRouteDkgAck,          kRouteReshareCommitment,
-    kRouteReshareShare,      kRouteReshareAck,  kRouteReshareComplete,
+    kRouteDkgCommitment, kRouteDkgShare,   kRouteDkgAck,          kRouteReshareCommitment,
+    kRouteReshareShare,  kRouteReshareAck, kRouteReshareComplete,
 };
 
 HttpResponse Counted(ProtocolCounters* counters, const std::string& route, HttpResponse resp) {
@@ -37,9 +37,9 @@ HttpResponse Counted(ProtocolCounters* counters, const std::string& route, HttpR
 // An oversized message is refused before it is parsed (the server's own cap may be higher).
 std::optional<HttpResponse> TooLarge(const HttpRequest& req) {
   if (req.body.size() <= kMaxMessageBytes) return std::nullopt;
-  return api::ErrorResponse(413, "message_too_large",
-                            "a protocol message is at most " + std::to_string(kMaxMessageBytes) +
-                                " bytes");
+  return api::ErrorResponse(
+      413, "message_too_large",
+      "a protocol message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
 }
 
 HttpResponse ReceiveMessage(Node* node, std::string_view route, const HttpRequest& req) {
@@ -101,17 +101,7 @@ HttpResponse Evidence(const Node* node, const std::string& token, const HttpRequ
                               "GET /evidence needs \"Authorization: Bearer <token>\" with the "
                               "token in <data_dir>/kms/evidence-token");
   }
-  return api::JsonResponse({{"success", true}, {"evidence", node->EvidenceJson()}});
-}
-
-size_t CountRecords(const nlohmann::json& evidence) {
-  if (evidence.is_array()) return evidence.size();
-  if (evidence.is_object()) {
-    for (const char* key : {"records", "evidence"}) {
-      if (evidence.contains(key) && evidence[key].is_array()) return evidence[key].size();
-    }
-  }
-  return 0;
+  return api::JsonResponse(EvidenceBody(node->EvidenceJson()));
 }
 
 std::string EscapeLabel(const std::string& v) {
@@ -128,6 +118,22 @@ std::string EscapeLabel(const std::string& v) {
 }
 
 }  // namespace
+
+size_t CountEvidenceRecords(const nlohmann::json& evidence) {
+  if (evidence.is_array()) return evidence.size();
+  if (evidence.is_object()) {
+    for (const char* key : {"evidence", "records"}) {
+      if (evidence.contains(key) && evidence[key].is_array()) return evidence[key].size();
+    }
+  }
+  return 0;
+}
+
+nlohmann::json EvidenceBody(const nlohmann::json& evidence) {
+  nlohmann::json body = evidence.is_object() ? evidence : nlohmann::json{{"evidence", evidence}};
+  body["success"] = true;
+  return body;
+}
 
 void ProtocolCounters::Count(const std::string& route, const std::string& outcome) {
   MutexLock lock(&mu_);
@@ -155,7 +161,7 @@ std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters)
   out << "# HELP kms_fraud_records Fraud evidence records held (invalid share, equivocation, "
          "commitment inconsistency)\n"
       << "# TYPE kms_fraud_records gauge\nkms_fraud_records "
-      << CountRecords(node.EvidenceJson()) << "\n";
+      << CountEvidenceRecords(node.EvidenceJson()) << "\n";
   out << "# HELP kms_protocol_requests_total Protocol API requests by route and outcome (ok or "
          "the error code)\n"
       << "# TYPE kms_protocol_requests_total counter\n";
@@ -178,9 +184,8 @@ void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
   router.Add("POST", std::string(kRouteNodePartial), [node, counters](const HttpRequest& req) {
     return Counted(counters, std::string(kRouteNodePartial), ReceiveCall(node, req));
   });
-  router.Add("GET", "/pubkey", [node](const HttpRequest&) {
-    return api::JsonResponse(node->Pubkey());
-  });
+  router.Add("GET", "/pubkey",
+             [node](const HttpRequest&) { return api::JsonResponse(node->Pubkey()); });
   router.Add("POST", "/app/sign", [node, counters](const HttpRequest& req) {
     return Counted(counters, "/app/sign", AppSign(node, req));
   });
@@ -192,9 +197,10 @@ void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
     if (extra) resp.body += extra();
     return resp;
   });
-  router.Add("GET", "/evidence", [node, counters, token = o.evidence_token](const HttpRequest& req) {
-    return Counted(counters, "/evidence", Evidence(node, token, req));
-  });
+  router.Add("GET", "/evidence",
+             [node, counters, token = o.evidence_token](const HttpRequest& req) {
+               return Counted(counters, "/evidence", Evidence(node, token, req));
+             });
 }
 
 }  // namespace cryfttee::kms

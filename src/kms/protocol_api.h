@@ -61,6 +61,11 @@ struct ProtocolApiOptions {
 
 void AddProtocolRoutes(api::Router& router, ProtocolApiOptions options);
 
+// Records in Node::EvidenceJson()'s answer ({"evidence": [...]}, or a bare array).
+size_t CountEvidenceRecords(const nlohmann::json& evidence);
+// The answer of GET /evidence (and /v1/kms/evidence): {"success": true, "evidence": [...]}.
+nlohmann::json EvidenceBody(const nlohmann::json& evidence);
+
 // The kms_* Prometheus series of `node` and `counters` (text exposition format 0.0.4).
 std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters);
 

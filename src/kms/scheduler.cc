@@ -13,8 +13,7 @@ Scheduler::Scheduler(Node* node, std::unique_ptr<PeeringSource> peering,
       peering_(std::move(peering)),
       interval_(interval),
       tick_(tick),
-      now_ms_(now_ms ? std::move(now_ms)
-                     : [] { return static_cast<uint64_t>(NowUnixMillis()); }) {}
+      now_ms_(now_ms ? std::move(now_ms) : [] { return static_cast<uint64_t>(NowUnixMillis()); }) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
@@ -82,8 +81,8 @@ void Scheduler::Run() {
     lock.unlock();
     node_->Tick(now);
     lock.lock();
-    auto wait = std::min<uint64_t>(static_cast<uint64_t>(tick_.count()),
-                                   state_.next_boundary_ms - now);
+    auto wait =
+        std::min<uint64_t>(static_cast<uint64_t>(tick_.count()), state_.next_boundary_ms - now);
     wake_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stopping_; });
   }
 }

@@ -27,7 +27,7 @@
 namespace cryfttee::kms {
 
 struct SchedulerState {
-  uint64_t last_boundary_ms = 0;   // 0 = none yet
+  uint64_t last_boundary_ms = 0;  // 0 = none yet
   uint64_t next_boundary_ms = 0;
   size_t last_operator_count = 0;
   std::string last_peering_error;  // "" when the last read succeeded

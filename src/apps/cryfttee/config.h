@@ -44,11 +44,11 @@ struct Config {
   std::string rpcsigner_tls_client_ca;
   // KMS operator mode ([kms] in TOML, docs/threshold.md "Operator guide"): off while
   // kms_listen_addr is empty.
-  std::string kms_listen_addr;    // protocol API (TCP host:port; port 0 = any free port)
-  std::string kms_operator_id;    // this operator's id in the peering file
-  std::string kms_advertise_url;  // base URL peers use (default http://<bound listen address>)
-  std::string kms_peering_file;   // JSON operator set, re-read at every interval boundary
-  std::string kms_interval = "10m";  // "10m", "2m", "30s", down to "2s" (development)
+  std::string kms_listen_addr;        // protocol API (TCP host:port; port 0 = any free port)
+  std::string kms_operator_id;        // this operator's id in the peering file
+  std::string kms_advertise_url;      // base URL peers use (default http://<bound listen address>)
+  std::string kms_peering_file;       // JSON operator set, re-read at every interval boundary
+  std::string kms_interval = "10m";   // "10m", "2m", "30s", down to "2s" (development)
   std::string kms_threshold = "2/3";  // t = floor(n * num / den) + 1, at least 2
   std::string kms_scheme = "pedersen";  // pedersen | feldman
   // Test-only: a misbehaving dealer ("invalid_share" | "equivocate") for the fraud tests;

@@ -525,8 +525,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
 
   if (kms_mode) {
     Status bound = server.ListenTcp(
-        config.kms_listen_addr,
-        api::ListenerSpec{"kms", &kms_mode->router(), {}, KmsLimits(), {}});
+        config.kms_listen_addr, api::ListenerSpec{"kms", &kms_mode->router(), {}, KmsLimits(), {}});
     if (!bound.ok()) {
       spdlog::critical("kms_listen_addr: {}", bound.message());
       return 1;
