@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "core/atomic_file.h"
 #include "core/sha256.h"
@@ -150,6 +151,23 @@ Status Node::Impl::StoreVersion(const keys::ShareVersion& v, const VersionMeta& 
                                                AsBytes(text), {.mode = 0644}));
   CRYFTTEE_RETURN_IF_ERROR(store->Store(v));
   versions[meta.version] = meta;
+  // Versions superseded for longer than the retention (30 days) go, with their public side.
+  auto pruned = store->Prune(meta.version);
+  if (!pruned.ok()) {
+    spdlog::warn("kms: pruning old share versions: {}", pruned.status().ToString());
+  } else if (*pruned > 0) {
+    std::set<uint64_t> kept;
+    for (const auto& info : store->List()) kept.insert(info.version);
+    for (auto it = versions.begin(); it != versions.end();) {
+      if (kept.count(it->first)) {
+        ++it;
+        continue;
+      }
+      std::error_code ec;
+      std::filesystem::remove(VersionPath(options.data_dir, it->first), ec);
+      it = versions.erase(it);
+    }
+  }
   return Status::Ok();
 }
 
@@ -238,8 +256,8 @@ void Node::OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> op
   std::vector<Outgoing> out;
   std::deque<std::pair<std::string, std::string>> replay;
   {
-    MutexLock lock(&impl_->mu);
     Impl& impl = *impl_;
+    MutexLock lock(&impl.mu);
     impl.now_ms = std::max(impl.now_ms, boundary_unix_ms);
     if (impl.session && boundary_unix_ms <= impl.session->id) return;  // not a new boundary
     if (impl.session) {
@@ -266,6 +284,7 @@ void Node::OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> op
     // Messages that arrived early for this session.
     for (auto& f : impl.future) replay.push_back(std::move(f));
     impl.future.clear();
+    impl.future_bytes = 0;
   }
   impl_->Flush(std::move(out));
   for (auto& [route, wire] : replay) (void)Receive(route, wire);
@@ -298,11 +317,13 @@ Result<std::string> Node::ReceiveCall(std::string_view route, std::string_view w
   CRYFTTEE_ASSIGN_OR_RETURN(DecodedMessage m, DecodeMessage(wire));
   if (m.header.type != "partial_request")
     return Status::InvalidArgument("wrong_route", "expected a partial_request");
-  MutexLock lock(&impl_->mu);
   Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   CRYFTTEE_RETURN_IF_ERROR(
       Authenticate(m, impl.operators, impl.options.self_id, Bls12381Identity()));
-  if (m.header.session != 0 || !impl.seen.Accept(0, m.header.from, m.header.sequence))
+  if (m.header.session != 0)
+    return Status::InvalidArgument("unknown_session", "node partial requests use session 0");
+  if (!impl.seen.Accept(0, m.header.from, m.header.sequence))
     return Status::Error(StatusCategory::kUnauthenticated, "replayed_message",
                          "partial request already answered");
   CRYFTTEE_ASSIGN_OR_RETURN(PartialRequestBody b, DecodePartialRequestBody(m.body));
@@ -322,8 +343,8 @@ Result<std::string> Node::ReceiveCall(std::string_view route, std::string_view w
 }
 
 nlohmann::json Node::Pubkey() const {
-  MutexLock lock(&impl_->mu);
   const Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   const VersionMeta* v = impl.Active();
   nlohmann::json j = {{"operatorAddress", impl.options.self_id},
                       {"commitments", nlohmann::json::array()},
@@ -344,8 +365,8 @@ Result<nlohmann::json> Node::AppSign(std::string_view app_id,
                                      std::optional<uint64_t> attestation_time) {
   if (app_id.empty() || app_id.size() > 1024)
     return Status::InvalidArgument("invalid_argument", "appID must be 1..1024 bytes");
-  MutexLock lock(&impl_->mu);
   Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   const VersionMeta* active = impl.Active();
   if (!active) return Status::NotFound("no_group_key", "no DKG has completed yet");
   auto v = impl.store->AtTime(attestation_time.value_or(active->version));
@@ -416,11 +437,12 @@ Result<Bytes> Node::NodeSign(ByteSpan message, std::string_view dst) {
     return Status::Unavailable(
         "threshold_unavailable",
         std::to_string(partials.size()) + " valid partials, need " + std::to_string(meta.t));
-  CRYFTTEE_ASSIGN_OR_RETURN(
-      auto combined, threshold::Combine<S>(meta.t, meta.verification_g1, message, partials, dst));
-  if (!S::PairingCheck(meta.verification_g1[0], h, combined.signature))
+  // Every partial was verified on arrival: recombine without checking them again, then check
+  // the result once under the group key.
+  CRYFTTEE_ASSIGN_OR_RETURN(auto combined, threshold::Interpolate<S>(partials));
+  if (!S::PairingCheck(meta.verification_g1[0], h, combined))
     return Status::Internal("internal", "combined signature does not verify");
-  auto enc = G2Group::Encode(combined.signature);
+  auto enc = G2Group::Encode(combined);
   return Bytes(enc.begin(), enc.end());
 }
 
@@ -441,8 +463,8 @@ std::optional<GroupKeyInfo> Node::GroupKey() const {
 }
 
 nlohmann::json Node::StatusJson() const {
-  MutexLock lock(&impl_->mu);
   const Impl& impl = *impl_;
+  MutexLock lock(&impl.mu);
   nlohmann::json ops = nlohmann::json::array();
   for (const auto& p : impl.operators) ops.push_back(p.id);
   nlohmann::json j = {
@@ -462,8 +484,15 @@ nlohmann::json Node::StatusJson() const {
   if (impl.session) {
     const Session& s = *impl.session;
     nlohmann::json excluded = nlohmann::json::object();
-    for (const auto& [id, d] : s.dealers)
+    nlohmann::json deals = nlohmann::json::object();
+    for (const auto& [id, d] : s.dealers) {
       if (d.disqualified) excluded[id] = d.reason;
+      deals[id] = {{"deal", !d.deal_ok   ? "missing"
+                            : *d.deal_ok ? "ok"
+                                         : "invalid"},
+                   {"answers", d.responded.size()},
+                   {"revealed", d.reveal.has_value()}};
+    }
     j["session"] = {{"id", s.id},
                     {"protocol", s.protocol == Protocol::kDkg ? "dkg" : "reshare"},
                     {"t", s.t},
@@ -471,6 +500,8 @@ nlohmann::json Node::StatusJson() const {
                     {"outcome", s.outcome},
                     {"qualified", s.qualified},
                     {"excluded", excluded},
+                    {"dealers", deals},
+                    {"acked", s.acks_sent},
                     {"completed_by", s.completed_by}};
   }
   return j;

@@ -62,6 +62,7 @@ struct DealerSlot {
   std::optional<SignedRecord> first_record;  // the first phase-1 record seen (direct or in an ack)
   std::optional<DecodedCommitments> commit;  // phase 1 as the dealer sent it to us
   std::optional<ReshareContext> context;     // what the dealer claims it reshares
+  std::optional<CommitmentBody> pending;     // set aside: it reshares another sharing than ours
   std::optional<SignedRecord> share_signed;  // the dealer's signed share to us (secret)
   std::optional<ShareRecord> share;
   std::optional<bool> deal_ok;
@@ -86,6 +87,7 @@ struct Session {
   std::optional<threshold::PedersenDealer> my_poly;  // while we deal (wiped with the session)
   SessionPhase phase = SessionPhase::kDealing;
   bool no_share_complaints_sent = false;
+  bool acks_sent = false;
   std::vector<std::string> qualified;
   uint64_t seq = 0;
   std::string outcome;                              // "running", "completed", "aborted: <reason>"
@@ -107,7 +109,10 @@ struct Node::Impl {
   nlohmann::json last_session GUARDED_BY(mu);  // summary of the last finished session
   std::vector<nlohmann::json> evidence GUARDED_BY(mu);
   std::set<std::string> evidence_names GUARDED_BY(mu);
-  std::deque<std::pair<std::string, std::string>> future GUARDED_BY(mu);  // route, wire
+  // Messages of a session that has not started here yet (route, wire), at most kMaxFutureBytes.
+  static constexpr size_t kMaxFutureBytes = 4 << 20;
+  std::deque<std::pair<std::string, std::string>> future GUARDED_BY(mu);
+  size_t future_bytes GUARDED_BY(mu) = 0;
   SeenMessages seen GUARDED_BY(mu);
   uint64_t now_ms GUARDED_BY(mu) = 0;
   uint64_t call_seq GUARDED_BY(mu) = 0;

@@ -390,9 +390,12 @@ nlohmann::json ToJson(const CommitmentBody& b) {
 }
 nlohmann::json ToJson(const ShareBody& b) { return {{"envelope", Hex0x(b.envelope)}}; }
 nlohmann::json ToJson(const AckBody& b) {
-  return {{"dealer", b.dealer},
-          {"commitments_hash", Hex0x(b.commitments_hash)},
-          {"commitments", b.commitments.ToJson()}};
+  nlohmann::json acks = nlohmann::json::array();
+  for (const auto& a : b.acks)
+    acks.push_back({{"dealer", a.dealer},
+                    {"commitments_hash", Hex0x(a.commitments_hash)},
+                    {"commitments", a.commitments.ToJson()}});
+  return {{"acks", acks}};
 }
 nlohmann::json ToJson(const ComplaintBody& b) {
   nlohmann::json j = {{"dealer", b.dealer}, {"reason", b.reason}};
@@ -429,17 +432,27 @@ Result<ShareBody> DecodeShareBody(const nlohmann::json& body) {
 }
 
 Result<AckBody> DecodeAckBody(const nlohmann::json& body) {
-  CRYFTTEE_ASSIGN_OR_RETURN(JsonFields r,
-                            Object(body, "body", {"dealer", "commitments_hash", "commitments"}));
+  CRYFTTEE_ASSIGN_OR_RETURN(JsonFields outer, Object(body, "body", {"acks"}));
+  const nlohmann::json* list = outer.Find("acks");
+  if (!list || !list->is_array() || list->empty() || list->size() > kMaxSessionOperators)
+    return Malformed("\"acks\" must be a non-empty list");
   AckBody b;
-  CRYFTTEE_ASSIGN_OR_RETURN(b.dealer, OperatorId(r, "dealer"));
-  const nlohmann::json* h = r.Find("commitments_hash");
-  if (!h) return Malformed("\"commitments_hash\" is missing");
-  CRYFTTEE_ASSIGN_OR_RETURN(b.commitments_hash, ParseHex0x(*h, "commitments_hash", 32));
-  CRYFTTEE_ASSIGN_OR_RETURN(b.commitments, RecordField(r, "commitments", kMaxCommitmentRecord));
-  Sha256Digest d = Sha256(b.commitments.record);
-  if (!std::equal(d.begin(), d.end(), b.commitments_hash.begin(), b.commitments_hash.end()))
-    return Malformed("\"commitments_hash\" is not the hash of \"commitments\"");
+  for (const auto& entry : *list) {
+    CRYFTTEE_ASSIGN_OR_RETURN(JsonFields r,
+                              Object(entry, "ack", {"dealer", "commitments_hash", "commitments"}));
+    AckEntry a;
+    CRYFTTEE_ASSIGN_OR_RETURN(a.dealer, OperatorId(r, "dealer"));
+    for (const auto& other : b.acks)
+      if (other.dealer == a.dealer) return Malformed("two acks for " + a.dealer);
+    const nlohmann::json* h = r.Find("commitments_hash");
+    if (!h) return Malformed("\"commitments_hash\" is missing");
+    CRYFTTEE_ASSIGN_OR_RETURN(a.commitments_hash, ParseHex0x(*h, "commitments_hash", 32));
+    CRYFTTEE_ASSIGN_OR_RETURN(a.commitments, RecordField(r, "commitments", kMaxCommitmentRecord));
+    Sha256Digest d = Sha256(a.commitments.record);
+    if (!std::equal(d.begin(), d.end(), a.commitments_hash.begin(), a.commitments_hash.end()))
+      return Malformed("\"commitments_hash\" is not the hash of \"commitments\"");
+    b.acks.push_back(std::move(a));
+  }
   return b;
 }
 

@@ -8,7 +8,7 @@
 //   commitment  /<protocol>/commitment    {"commitments": SignedRecord, "reshare"?: Context}
 //   reveal      /<protocol>/commitment    {"commitments": SignedRecord}   (Pedersen phase 2)
 //   share       /<protocol>/share         {"envelope": "0x.."}  (kms/envelope.h; plaintext below)
-//   ack         /<protocol>/ack           {"dealer", "commitments_hash", "commitments"}
+//   ack         /<protocol>/ack           {"acks": [{"dealer", "commitments_hash", "commitments"}]}
 //   complaint   /<protocol>/ack           {"dealer", "reason", "evidence"?}
 //   complete    /reshare/complete         {"version", "group_key", "qualified"}  (reshare only)
 // and for node signing (route /node/partial): "partial_request" {"version","message","dst"},
@@ -137,10 +137,15 @@ struct CommitmentBody {
 struct ShareBody {
   Bytes envelope;
 };
-struct AckBody {
+struct AckEntry {
   std::string dealer;
   Bytes commitments_hash;  // SHA-256 of the phase-1 record the receiver checked its share with
   SignedRecord commitments;
+};
+// One per receiver and session: every dealer whose share fitted, sent once all expected deals
+// are checked (or at the deal deadline). n messages per receiver instead of n^2.
+struct AckBody {
+  std::vector<AckEntry> acks;
 };
 struct ComplaintBody {
   std::string dealer;

@@ -142,8 +142,8 @@ Result<Bytes> SealedShare(const Node::Impl& impl, const Session& s, const Deal& 
   CRYFTTEE_ASSIGN_OR_RETURN(SignedRecord signed_share, SignRecord(record.span(), *impl.identity));
   SecretBytes plaintext = EncodeSignedShare(signed_share);
   SecureWipe(signed_share.record.data(), signed_share.record.size());
-  ShareEnvelopeContext ctx{s.id, TypeName({s.protocol, BodyKind::kShare}), impl.options.self_id,
-                           receiver.id};
+  const std::string type = TypeName({s.protocol, BodyKind::kShare});
+  ShareEnvelopeContext ctx{s.id, type, impl.options.self_id, receiver.id};
   return SealShare(receiver.encryption_public_key, ctx, plaintext.span());
 }
 
@@ -285,26 +285,46 @@ void SeeRecord(Node::Impl& impl, Session& s, const std::string& dealer, const Si
   Disqualify(s, dealer, "equivocation");
 }
 
-// Checks our share from `dealer` once both the commitments and the share are in, and answers
-// with an ack or a complaint carrying the evidence.
+std::vector<std::string> ExpectedDealers(const Session& s);
+
+// Our one ack of the session: every dealer whose share to us fitted, with the record we checked
+// it against, once every expected dealer's deal is checked (`force`: at the deal deadline).
+// Dealers already excluded for other reasons are acked too when we checked their deal (the
+// records in the acks are how everyone else sees an equivocation); excluded dealers whose deal
+// we never saw are not waited for.
+void SendAcks(Node::Impl& impl, Session& s, bool force, std::vector<Outgoing>& out) {
+  if (s.acks_sent) return;
+  auto expected = ExpectedDealers(s);
+  if (expected.empty()) return;
+  AckBody ack;
+  for (const auto& id : expected) {
+    const DealerSlot& d = s.dealers[id];
+    if (!d.deal_ok && !d.disqualified && !force) return;  // still waiting for this deal
+    if (d.deal_ok == true) {
+      Sha256Digest h = Sha256(d.first_record->record);
+      ack.acks.push_back({id, Bytes(h.begin(), h.end()), *d.first_record});
+    }
+  }
+  s.acks_sent = true;
+  if (!ack.acks.empty()) Broadcast(impl, s, BodyKind::kAck, ToJson(ack), out);
+}
+
+// Checks our share from `dealer` once both the commitments and the share are in: an ack (batched)
+// or a complaint carrying the evidence.
 void CheckDeal(Node::Impl& impl, Session& s, const std::string& dealer, std::vector<Outgoing>& out)
     REQUIRES(impl.mu) {
   DealerSlot& d = s.dealers[dealer];
   if (d.deal_ok || !d.commit || !d.share) return;
   bool ok = ShareFits(*d.commit, *d.share);
   d.deal_ok = ok;
-  if (ok) {
-    Sha256Digest h = Sha256(d.first_record->record);
-    AckBody ack{dealer, Bytes(h.begin(), h.end()), *d.first_record};
-    Broadcast(impl, s, BodyKind::kAck, ToJson(ack), out);
-    return;
-  }
+  if (ok) return SendAcks(impl, s, false, out);
   EvidenceRecord e =
       MakeEvidence(impl, s, "invalid_share", dealer, {*d.first_record}, *d.share_signed);
   impl.RecordEvidence(e);
   Disqualify(s, dealer, "invalid_share");
   Broadcast(impl, s, BodyKind::kComplaint,
             ToJson(ComplaintBody{dealer, "invalid_share", e.ToJson()}), out);
+  SendAcks(impl, s, false, out);
 }
 
 // A dealer's record must be of this session, from the sender, at its dealing index, for the
@@ -365,13 +385,51 @@ void AdoptContext(Session& s) {
   for (const auto& id : s.context->dealers) s.dealers[id].index = OldIndex(*s.context, id);
 }
 
-Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
-                    std::vector<Outgoing>& out) REQUIRES(impl.mu) {
-  CRYFTTEE_ASSIGN_OR_RETURN(CommitmentBody b, DecodeCommitmentBody(m.body));
-  const std::string& from = m.header.from;
+Status ProcessCommitment(Node::Impl& impl, Session& s, const std::string& from,
+                         const CommitmentBody& b, std::vector<Outgoing>& out) REQUIRES(impl.mu);
+
+// We hold a share, but of an older version than the dealers reshare: we were down during the
+// last reshare. Our share is useless now; follow as a receiver (like a new operator), re-reading
+// the commitments set aside so far.
+void BecomeReceiver(Node::Impl& impl, Session& s, std::vector<Outgoing>& out) REQUIRES(impl.mu) {
+  spdlog::warn("kms session {}: our share version {} is stale; receiving only", s.id,
+               s.context->old_version);
+  s.holder = false;
+  s.context.reset();
+  s.my_poly.reset();
+  std::vector<std::pair<std::string, CommitmentBody>> pending;
+  for (auto& [id, d] : s.dealers) {
+    d.index = 0;
+    d.disqualified = false;
+    d.reason.clear();
+    if (d.pending) pending.emplace_back(id, std::move(*d.pending));
+    d.pending.reset();
+    if (id == impl.options.self_id) {  // our own (stale) deal
+      d.commit.reset();
+      d.first_record.reset();
+      d.deal_ok.reset();
+    }
+  }
+  for (const auto& [id, b] : pending) s.dealers[id].context = *b.reshare;
+  AdoptContext(s);
+  Disqualify(s, impl.options.self_id, "missed the last reshare; receiving only");
+  for (const auto& [id, b] : pending) {
+    Status st = ProcessCommitment(impl, s, id, b, out);
+    if (!st.ok()) spdlog::warn("kms session {}: commitment of {}: {}", s.id, id, st.ToString());
+  }
+}
+
+Status ProcessCommitment(Node::Impl& impl, Session& s, const std::string& from,
+                         const CommitmentBody& b, std::vector<Outgoing>& out) {
   if (s.protocol == Protocol::kReshare) {
     if (!b.reshare) return Invalid("malformed_message", "a reshare commitment names its context");
     if (s.holder && !(*b.reshare == *s.context)) {
+      s.dealers[from].pending = b;
+      if (b.reshare->old_version > s.context->old_version && s.phase == SessionPhase::kDealing &&
+          !s.acks_sent) {
+        BecomeReceiver(impl, s, out);
+        return Status::Ok();
+      }
       Disqualify(s, from, "reshares another sharing than ours");
       return Status::Ok();
     }
@@ -397,6 +455,12 @@ Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
   return Status::Ok();
 }
 
+Status OnCommitment(Node::Impl& impl, Session& s, const DecodedMessage& m,
+                    std::vector<Outgoing>& out) REQUIRES(impl.mu) {
+  CRYFTTEE_ASSIGN_OR_RETURN(CommitmentBody b, DecodeCommitmentBody(m.body));
+  return ProcessCommitment(impl, s, m.header.from, b, out);
+}
+
 Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vector<Outgoing>& out)
     REQUIRES(impl.mu) {
   CRYFTTEE_ASSIGN_OR_RETURN(ShareBody b, DecodeShareBody(m.body));
@@ -419,19 +483,27 @@ Status OnShare(Node::Impl& impl, Session& s, const DecodedMessage& m, std::vecto
   if (d.share) return Status::Ok();
   d.share_signed = std::move(signed_share);
   d.share = std::move(r).value();
-  // A joiner may see the share before any commitment; the index is checked once it is known.
-  if (d.index != 0 && d.share->dealer_index != d.index)
-    return Invalid("malformed_message", "share from the wrong dealing index");
+  // (The dealing index is checked against the commitment record by ShareFits: a receiver that
+  // joins may see the share before it knows the index.)
   CheckDeal(impl, s, from, out);
   return Status::Ok();
 }
 
 Status OnAck(Node::Impl& impl, Session& s, const DecodedMessage& m) REQUIRES(impl.mu) {
   CRYFTTEE_ASSIGN_OR_RETURN(AckBody b, DecodeAckBody(m.body));
-  if (!s.dealers.count(b.dealer)) return Invalid("malformed_message", "ack for an unknown dealer");
-  CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, b.dealer, b.commitments, FirstPhase(impl)).status());
-  SeeRecord(impl, s, b.dealer, b.commitments);
-  s.dealers[b.dealer].responded.insert(m.header.from);
+  for (const AckEntry& a : b.acks)
+    if (!s.dealers.count(a.dealer))
+      return Invalid("malformed_message", "ack for an unknown dealer " + a.dealer);
+  for (const AckEntry& a : b.acks) {
+    DealerSlot& d = s.dealers[a.dealer];
+    // The usual case: the record we already checked (a signature verification saved).
+    if (!d.first_record || d.first_record->record != a.commitments.record ||
+        d.first_record->signature != a.commitments.signature) {
+      CRYFTTEE_RETURN_IF_ERROR(CheckRecord(s, a.dealer, a.commitments, FirstPhase(impl)).status());
+      SeeRecord(impl, s, a.dealer, a.commitments);
+    }
+    d.responded.insert(m.header.from);
+  }
   return Status::Ok();
 }
 
@@ -497,7 +569,14 @@ Status Node::Impl::ReceiveLocked(std::string_view route, std::string_view wire,
     if (session && m.header.session > horizon)
       return Invalid("unknown_session",
                      "session " + std::to_string(m.header.session) + " is too far in the future");
-    if (future.size() >= 4 * kMaxSessionOperators) future.pop_front();
+    // Not authenticated yet (the session's operator set is not known), so bounded in bytes: a
+    // flood costs the oldest buffered messages, never memory.
+    while (!future.empty() && future_bytes + wire.size() > kMaxFutureBytes) {
+      future_bytes -= future.front().second.size();
+      future.pop_front();
+    }
+    if (wire.size() > kMaxFutureBytes) return Status::Ok();
+    future_bytes += wire.size();
     future.emplace_back(std::string(route), std::string(wire));
     return Status::Ok();
   }
@@ -513,8 +592,10 @@ Status Node::Impl::ReceiveLocked(std::string_view route, std::string_view wire,
                              " was already received");
   if (type.protocol != s.protocol) {
     // A joining operator (no share yet) started a DKG; the holders reshare: follow them.
-    if (type.protocol == Protocol::kReshare && !s.holder && s.protocol == Protocol::kDkg &&
-        s.phase == SessionPhase::kDealing) {
+    // Only a reshare commitment (which names the sharing it reshares) switches us.
+    if (type.protocol == Protocol::kReshare && type.kind == BodyKind::kCommitment && !s.holder &&
+        s.protocol == Protocol::kDkg && s.phase == SessionPhase::kDealing &&
+        DecodeCommitmentBody(m.body).ok()) {
       spdlog::info("kms session {}: the others reshare; joining as a receiver", s.id);
       s.protocol = Protocol::kReshare;
       s.dealers.clear();
@@ -691,10 +772,12 @@ void Node::Impl::Advance(std::vector<Outgoing>& out) {
 
   if (s.phase == SessionPhase::kDealing) {
     AdoptContext(s);
+    SendAcks(*this, s, false, out);  // a dealer excluded since the last check may complete them
     auto expected = ExpectedDealers(s);
     if (!s.no_share_complaints_sent && now_ms >= Deadline(*this, s, kDealDeadline) &&
         !expected.empty()) {
       s.no_share_complaints_sent = true;
+      SendAcks(*this, s, true, out);
       for (const auto& id : expected) {
         DealerSlot& d = s.dealers[id];
         if (d.disqualified || d.deal_ok) continue;
