@@ -19,6 +19,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "core/bytes.h"
@@ -66,15 +67,25 @@ int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') 
 
 class KmsDevnet : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartDevnet(""); }
+  // `misbehaviour`: "" or "op<i>=<kind>" for --test-misbehaviour.
+  void StartDevnet(const std::string& misbehaviour) {
     pid_ = ::fork();
     if (pid_ == 0) {
       std::string ctl = BinaryPath("cryftteectl");
       int fd = ::open(dir_.File("devnet.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      ::execl(ctl.c_str(), ctl.c_str(), "kms", "devnet", "--operators", "5", "--threshold", "3",
-              "--interval", "3s", "--dir", dir_.File("net").c_str(), nullptr);
+      std::string net = dir_.File("net");
+      std::vector<const char*> argv = {ctl.c_str(), "kms",         "devnet",   "--operators",
+                                       "5",         "--threshold", "3",        "--interval",
+                                       "3s",        "--dir",       net.c_str()};
+      if (!misbehaviour.empty()) {
+        argv.push_back("--test-misbehaviour");
+        argv.push_back(misbehaviour.c_str());
+      }
+      argv.push_back(nullptr);
+      ::execv(ctl.c_str(), const_cast<char* const*>(argv.data()));
       ::_exit(127);
     }
     ASSERT_TRUE(WaitFor(
@@ -122,6 +133,17 @@ class KmsDevnet : public ::testing::Test {
     return UnixRequest(Op(i)["api_socket"], "POST", "/v1/staking/bls/sign",
                        json{{"key_handle", handle}, {"message", "aGVsbG8="}}.dump())
         .Json();
+  }
+
+  // Rewrites the peering file (atomically, as an operator would) with the entries of `ids`.
+  void WritePeering(const json& all_entries, const std::set<std::string>& ids) {
+    json doc = {{"operators", json::array()}};
+    for (const auto& e : all_entries) {
+      if (ids.count(e["id"])) doc["operators"].push_back(e);
+    }
+    std::string tmp = dir_.File("net/peering.json.new");
+    std::ofstream(tmp) << doc.dump();
+    ASSERT_EQ(std::rename(tmp.c_str(), dir_.File("net/peering.json").c_str()), 0);
   }
 
   TempDir dir_;
@@ -187,6 +209,69 @@ TEST_F(KmsDevnet, DkgSignReshareAndAnOperatorLost) {
   pid_ = -1;
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << Output();
   EXPECT_NE(::kill(Op(0)["pid"].get<int>(), 0), 0);  // gone
+}
+
+// Operators leave and join through the peering file alone: op5 removed -> the others reshare
+// among 4 (n = 4) and op5's share stops moving on; op5 added back -> it joins as a receiver, the
+// sharing has n = 5 again, and op5's own API signs with the same group key.
+TEST_F(KmsDevnet, OperatorsLeaveAndJoinThroughThePeeringFile) {
+  std::vector<int> all = {0, 1, 2, 3, 4};
+  uint64_t v = 0;
+  std::string group;
+  ASSERT_TRUE(WaitFor([&] { return !(group = AgreedKey(all, 0, &v)).empty(); }, 20'000));
+  json entries = json::parse(std::ifstream(dir_.File("net/peering.json")))["operators"];
+  ASSERT_EQ(entries.size(), 5u);
+
+  WritePeering(entries, {"op1", "op2", "op3", "op4"});
+  std::vector<int> four = {0, 1, 2, 3};
+  uint64_t v_four = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] { return AgreedKey(four, v, &v_four) == group && Status(0)["group_key"]["n"] == 4; },
+      15'000))
+      << Status(0).dump(2);
+  // op5 is out: it takes no part in the sessions of the 4 (its version stays behind).
+  EXPECT_LT(Status(4)["group_key"]["version"].get<uint64_t>(), v_four);
+
+  WritePeering(entries, {"op1", "op2", "op3", "op4", "op5"});
+  uint64_t v_five = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] { return AgreedKey(all, v_four, &v_five) == group && Status(4)["group_key"]["n"] == 5; },
+      15'000))
+      << Status(4).dump(2);
+  std::string handle = Status(4)["group_key"]["key_handle"];
+  json sig = SignThrough(4, handle);
+  ASSERT_TRUE(sig.value("success", false)) << sig.dump();
+  EXPECT_TRUE(BlstVerifies(dir_, group, "68656c6c6f", sig["signature"]));
+}
+
+// A dealer that sends invalid shares (test-only switch) is caught: the honest operators hold
+// evidence against it, exclude it, and still agree on one group key.
+class KmsDevnetFraud : public KmsDevnet {
+ protected:
+  void SetUp() override { StartDevnet("op3=invalid_share"); }
+};
+
+TEST_F(KmsDevnetFraud, InvalidShareDealerIsCaughtAndExcluded) {
+  std::vector<int> honest = {0, 1, 3, 4};
+  uint64_t v = 0;
+  std::string group;
+  ASSERT_TRUE(WaitFor([&] { return !(group = AgreedKey(honest, 0, &v)).empty(); }, 20'000))
+      << Status(0).dump(2);
+  json status = Status(0);
+  EXPECT_GE(status["fraud_records"].get<int>(), 1) << status.dump(2);
+  json evidence = UnixRequest(Op(0)["api_socket"], "GET", "/v1/kms/evidence").Json();
+  ASSERT_TRUE(evidence["evidence"].is_array()) << evidence.dump();
+  ASSERT_FALSE(evidence["evidence"].empty());
+  EXPECT_EQ(evidence["evidence"][0]["dealer"], "op3");
+  EXPECT_EQ(evidence["evidence"][0]["kind"], "invalid_share");
+  // The same records on the protocol listener, with the operator's bearer token only.
+  std::ifstream token_file(dir_.File("net/op1/data/kms/evidence-token"));
+  std::string token;
+  std::getline(token_file, token);
+  RawResponse authed = TcpRequest(PortOf(Op(0)["protocol_url"]), "GET", "/evidence", "",
+                                  "Authorization: Bearer " + token + "\r\n");
+  EXPECT_EQ(authed.status, 200) << authed.body;
+  EXPECT_EQ(authed.Json()["evidence"].size(), evidence["evidence"].size());
 }
 
 TEST_F(KmsDevnet, ProtocolEndpointsRefuseBadMessages) {
