@@ -9,7 +9,9 @@
 //     signing still works with 4 of 5;
 //   - the protocol endpoints refuse malformed (400), unauthenticated (401) and oversized (413)
 //     messages with stable codes, and GET /evidence without the token (401);
-//   - SIGTERM stops the devnet and every daemon, exit 0.
+//   - SIGTERM stops the devnet and every daemon, exit 0;
+//   - operators leave and rejoin by editing the peering file (n follows; the rejoined one signs);
+//   - a test-only invalid-share dealer is caught with evidence and excluded.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
