@@ -65,6 +65,20 @@ bool BlstVerifies(const TempDir& dir, const std::string& pk, const std::string& 
   return out.find("true") != std::string::npos && out.find("false") == std::string::npos;
 }
 
+// tests/js/kms_cross_check.mjs (noble + blst) on `doc`: "ok" when every check passed.
+json CrossCheck(const TempDir& dir, const json& doc) {
+  std::string file = dir.File("cross.json");
+  std::ofstream(file) << doc.dump();
+  std::string cmd = "cd " + SourceDir() + " && node tests/js/kms_cross_check.mjs < " + file;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[256];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  if (p) ::pclose(p);
+  return json::parse(out, nullptr, false);
+}
+
 int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
 
 class KmsDevnet : public ::testing::Test {
@@ -188,6 +202,27 @@ TEST_F(KmsDevnet, DkgSignReshareAndAnOperatorLost) {
   EXPECT_EQ(app["operatorAddress"], "op3");
   EXPECT_TRUE(app["index"].is_number_integer());
   EXPECT_EQ(app["partialSignature"].get<std::string>().size(), 2u + 96u);
+
+  // Any t = 3 /app/sign partials of one version (op1, op3, op5) recombine, independently of
+  // our library, into a signature under commitments[0]; the node signature verifies too.
+  uint64_t version = pub["version"];
+  json partials = json::array();
+  for (int i : {0, 2, 4}) {
+    json part = TcpRequest(PortOf(Op(i)["protocol_url"]), "POST", "/app/sign",
+                           json{{"appID", "app-1"}, {"attestationTime", version}}.dump())
+                    .Json();
+    ASSERT_EQ(part["version"], version) << part.dump();
+    partials.push_back({{"index", part["index"]}, {"partialSignature", part["partialSignature"]}});
+  }
+  json cross = CrossCheck(dir_, {{"appID", "app-1"},
+                                 {"commitments", pub["commitments"]},
+                                 {"commitments_g1", pub["commitments_g1"]},
+                                 {"partials", partials},
+                                 {"node",
+                                  {{"message", "0x68656c6c6f"},
+                                   {"public_key", group},
+                                   {"signature", "0x" + sig["signature"].get<std::string>()}}}});
+  EXPECT_TRUE(cross.value("ok", false)) << cross.dump();
 
   // Reshare: same key, newer version.
   uint64_t v2 = 0;
