@@ -761,6 +761,42 @@ function renderRpcSigner() {
     ], 'facts facts-grid'));
 }
 
+// KMS operator mode (docs/threshold.md, "Operator guide"): operator set, active share version,
+// last session and its outcome, fraud records.
+function renderKms() {
+  const k = state.status && state.status.kms;
+  const body = $('kms-body');
+  if (!k) {
+    replaceChildren(body, emptyNote('Status not available yet.'));
+    return;
+  }
+  if (!k.enabled) {
+    replaceChildren(body,
+      el('div', { class: 'conn-head' }, badge(false, 'On', 'Off', 'warn'),
+        el('span', { class: 'muted', text: 'Set [kms] listen_addr to run this cryfttee as a KMS operator.' })));
+    return;
+  }
+  const node = k.node && typeof k.node === 'object' ? k.node : {};
+  const session = node.session && typeof node.session === 'object' ? node.session : null;
+  const g = k.group_key;
+  const ops = Array.isArray(node.operators) ? node.operators.join(', ') : '';
+  const sched = k.scheduler || {};
+  replaceChildren(body,
+    el('div', { class: 'conn-head' }, badge(Boolean(g), 'Group key', 'No group key yet', g ? 'ok' : 'warn'),
+      el('span', { class: 'muted', text: `operator ${String((k.operator && k.operator.id) ?? '')}` })),
+    facts([
+      ['Protocol API', el('code', { text: String((k.operator && k.operator.address) ?? '') })],
+      ['Operator set', ops || '—'],
+      ['Group key', g ? codeValue(String(g.public_key ?? ''), 'KMS group key', { short: true }) : '—'],
+      ['Sharing', g ? `t=${g.t} of n=${g.n}, version ${g.version}` : '—'],
+      ['Scheme', `${String(k.scheme ?? '')}, threshold rule ${String(k.threshold_rule ?? '')}`],
+      ['Last session', session ? `${String(session.protocol ?? '')} ${String(session.id ?? '')}` : '—'],
+      ['Outcome', session ? String(session.outcome ?? 'running') : '—'],
+      ['Peering', sched.peering_error ? el('span', { class: 'error-text', text: String(sched.peering_error) }) : 'ok'],
+      ['Fraud records', String(k.fraud_records ?? 0)],
+    ], 'facts facts-grid'));
+}
+
 // Relative times age between polls without a data change.
 function tickRelativeTimes() {
   for (const node of document.querySelectorAll('.rel')) {
@@ -998,6 +1034,7 @@ function render() {
   // Redrawn when a slot changed or the window moved by a slot (the x axis slides).
   const { now: liveNow, ...liveStable } = state.live || {};
   renderIfChanged('activity', [liveStable, Math.floor((liveNow || 0) / 10000)], renderActivity);
+  renderIfChanged('kms', statusStable.kms, renderKms);
   updateVolatileConnection(conn);
   renderIfChanged('panels', [...state.panels.entries()], renderPanels);
   renderIfChanged('schema', state.schema, renderSchema);

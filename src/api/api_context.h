@@ -35,6 +35,8 @@ struct ApiContext {
   // The gRPC signer's report (rpcsigner::SignerServer::StatusJson); unset = not serving. A
   // function, because rpcsigner/ sits beside api/, not below it.
   std::function<nlohmann::json()> rpcsigner_status;
+  // KMS operator mode's report (kms::OperatorMode::StatusJson); unset = operator mode is off.
+  std::function<nlohmann::json()> kms_status;
 };
 
 }  // namespace cryfttee::api

@@ -114,6 +114,8 @@ HttpResponse Status(const ApiContext& ctx) {
       {"web3signer_connected", view.web3signer_connected},
       {"web3signer", web3signer},
       {"rpcsigner", RpcSignerJson(ctx)},
+      // Operator set, active share version, last session and outcome, fraud records.
+      {"kms", ctx.kms_status ? ctx.kms_status() : Json{{"enabled", false}}},
   };
   if (!view.ready) body["reason"] = view.reason;
   return JsonResponse(body);
@@ -133,6 +135,10 @@ HttpResponse KeyList(const ApiContext& ctx) {
             {"sign_count", k.sign_count}, {"last_sign", Rfc3339OrEmpty(k.last_sign_at_ms)}};
         entry["key_handle"] = k.key_handle;
         AddCertificate(entry, k);
+        if (k.threshold) {
+          entry["threshold"] = {
+              {"t", k.threshold->t}, {"n", k.threshold->n}, {"version", k.threshold->version}};
+        }
         list.push_back(std::move(entry));
       }
     }

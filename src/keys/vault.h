@@ -35,6 +35,15 @@
 
 namespace cryfttee::keys {
 
+// A threshold group key's sharing (t of n, share version = session boundary in Unix seconds).
+// The vault never sets it: the KMS operator mode lists its group key beside the vault's keys
+// (kms/group_key_client.h), and the key list shows it as "threshold".
+struct KeyThreshold {
+  uint32_t t = 0;
+  uint32_t n = 0;
+  uint64_t version = 0;
+};
+
 struct KeyInfo {
   std::string handle;
   KeyType type = KeyType::kBls;
@@ -43,7 +52,8 @@ struct KeyInfo {
   int64_t created_at = 0;  // unix seconds
   // Since this process opened the vault (not persisted).
   uint64_t sign_count = 0;
-  std::optional<int64_t> last_sign_at;  // unix milliseconds
+  std::optional<int64_t> last_sign_at;    // unix milliseconds
+  std::optional<KeyThreshold> threshold;  // set only for a KMS group key (never by the vault)
   // DER of the key's own self-signed certificate, kept with the key when it was registered as a
   // TLS identity (RegisterTls); empty for BLS keys and for ECDSA keys created otherwise.
   Bytes certificate;

@@ -19,6 +19,11 @@ BackendKey FromVault(const keys::KeyInfo& k) {
   key.sign_count = k.sign_count;
   key.last_sign_at_ms = k.last_sign_at.value_or(0);
   key.certificate_der = k.certificate;
+  if (k.threshold) {
+    key.backend = kBackendKmsThreshold;
+    key.vault_copy = false;  // no secret anywhere: the handle signs through the operators
+    key.threshold = k.threshold;
+  }
   return key;
 }
 

@@ -33,6 +33,8 @@ namespace cryfttee::runtime {
 inline constexpr const char* kWeb3SignerModuleId = "web3signer_v1";
 inline constexpr const char* kBackendWeb3Signer = "web3signer";
 inline constexpr const char* kBackendLocalVault = "local-vault";
+// A KMS group key: no host holds it; signing collects t partial signatures (docs/threshold.md).
+inline constexpr const char* kBackendKmsThreshold = "kms-threshold";
 
 struct BackendKey {
   std::string key_type;     // "bls" | "secp256k1" | "p256"
@@ -45,6 +47,7 @@ struct BackendKey {
   uint64_t sign_count = 0;
   int64_t last_sign_at_ms = 0;
   Bytes certificate_der;  // the key's own certificate (TLS identities), empty otherwise
+  std::optional<keys::KeyThreshold> threshold;  // a KMS group key (backend kms-threshold)
 };
 
 struct SignerView {

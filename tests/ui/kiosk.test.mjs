@@ -317,6 +317,10 @@ describe('kiosk', () => {
     assert.match(await page.locator('#rpcsigner-body .badge').textContent(), /Off/);
     const rpc = await page.locator('#rpcsigner-body').textContent();
     assert.ok(rpc.includes('--rpcsigner-addr'), 'the card names the flag');
+    // KMS operator mode: off here (no [kms] listen_addr), and the card says how to turn it on.
+    assert.equal(status.kms.enabled, false);
+    assert.match(await page.locator('#kms-body .badge').textContent(), /Off/);
+    assert.ok((await page.locator('#kms-body').textContent()).includes('listen_addr'));
 
     // Status panels: every loaded module's panel, item by item.
     for (const m of status.modules.filter((x) => x.loaded)) {

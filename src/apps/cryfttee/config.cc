@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <variant>
 
@@ -83,6 +84,22 @@ const std::vector<Setting>& Settings() {
        "users (names or uids, comma-separated) allowed on the Unix socket; empty = anyone"},
       {"allowed_gids", &Config::allowed_gids,
        "groups (names or gids, comma-separated) allowed on the Unix socket; empty = anyone"},
+      {"kms_listen_addr", &Config::kms_listen_addr,
+       "KMS operator mode: protocol API listen address host:port ([kms] listen_addr); off when "
+       "empty"},
+      {"kms_operator_id", &Config::kms_operator_id,
+       "this operator's id in the peering file ([kms] operator_id)"},
+      {"kms_advertise_url", &Config::kms_advertise_url,
+       "base URL peers reach the protocol API at (default http://<bound listen address>)"},
+      {"kms_peering_file", &Config::kms_peering_file,
+       "JSON operator set, re-read at every interval ([kms] peering_file)"},
+      {"kms_interval", &Config::kms_interval,
+       "DKG/reshare interval: 10m mainnet, 2m testnet, 30s development, at least 2s"},
+      {"kms_threshold", &Config::kms_threshold,
+       "threshold rule num/den: t = floor(n * num / den) + 1, at least 2 (default 2/3)"},
+      {"kms_scheme", &Config::kms_scheme, "VSS scheme: pedersen (default) | feldman"},
+      {"kms_test_misbehaviour", &Config::kms_test_misbehaviour,
+       "TEST ONLY: invalid_share | equivocate (needs CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1)"},
       {"log_format", &Config::log_format, "human | json"},
       {"log_level", &Config::log_level, "trace | debug | info | warn | error | off"},
       {"connected_window_seconds", &Config::connected_window_seconds,
@@ -144,8 +161,20 @@ Status ApplyToml(Config* c, const std::string& path) {
                                                          ": " + std::string(err.description()));
   }
   std::string source = "config file " + path;
+  // [kms] listen_addr = ... is the setting kms_listen_addr (and so on for every kms_* key).
+  std::vector<std::pair<std::string, const toml::node*>> entries;
   for (const auto& [key, node] : table) {
     std::string k(key.str());
+    if (k == "kms" && node.is_table()) {
+      for (const auto& [sub, subnode] : *node.as_table()) {
+        entries.emplace_back("kms_" + std::string(sub.str()), &subnode);
+      }
+      continue;
+    }
+    entries.emplace_back(k, &node);
+  }
+  for (const auto& [k, node_ptr] : entries) {
+    const toml::node& node = *node_ptr;
     const Setting* setting = nullptr;
     for (const Setting& s : Settings()) {
       if (k == s.name) setting = &s;
@@ -187,7 +216,72 @@ bool IsReadableFile(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), R_OK) == 0;
 }
 
+Status ValidateKms(Config* c) {
+  if (!c->KmsEnabled()) return Status::Ok();
+  if (!IsAddress(c->kms_listen_addr)) {
+    return BadValue(*c, "kms_listen_addr", c->kms_listen_addr, "must be host:port or empty");
+  }
+  if (c->kms_peering_file.empty()) {
+    return BadValue(*c, "kms_peering_file", c->kms_peering_file,
+                    "operator mode needs a peering file (--kms-peering-file)");
+  }
+  if (!c->kms_operator_id.empty()) {
+    bool ok = c->kms_operator_id.size() <= 64 &&
+              c->kms_operator_id.find_first_not_of(
+                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                  std::string::npos;
+    if (!ok) {
+      return BadValue(*c, "kms_operator_id", c->kms_operator_id,
+                      "must be 1-64 of letters, digits, '.', '_' and '-'");
+    }
+  }
+  if (!c->kms_advertise_url.empty() && !net::ParseOrigin(c->kms_advertise_url).ok()) {
+    return BadValue(*c, "kms_advertise_url", c->kms_advertise_url, "must be an http(s) URL");
+  }
+  c->kms_interval_ms = ParseIntervalMillis(c->kms_interval);
+  if (c->kms_interval_ms < 2000 || c->kms_interval_ms > 7LL * 24 * 3600 * 1000) {
+    return BadValue(*c, "kms_interval", c->kms_interval,
+                    "must be a duration between 2s and 168h, e.g. 10m, 2m, 30s");
+  }
+  unsigned num = 0, den = 0;
+  char extra = 0;
+  if (std::sscanf(c->kms_threshold.c_str(), "%u/%u%c", &num, &den, &extra) != 2 || num == 0 ||
+      den == 0 || num >= den || den > 1000) {
+    return BadValue(*c, "kms_threshold", c->kms_threshold,
+                    "must be num/den with 0 < num < den <= 1000, e.g. 2/3");
+  }
+  c->kms_threshold_numerator = num;
+  c->kms_threshold_denominator = den;
+  if (c->kms_scheme != "pedersen" && c->kms_scheme != "feldman") {
+    return BadValue(*c, "kms_scheme", c->kms_scheme, "must be pedersen or feldman");
+  }
+  const std::string& m = c->kms_test_misbehaviour;
+  if (!m.empty()) {
+    if (m != "invalid_share" && m != "equivocate") {
+      return BadValue(*c, "kms_test_misbehaviour", m, "must be invalid_share or equivocate");
+    }
+    if (!c->kms_test_allowed) {
+      return BadValue(*c, "kms_test_misbehaviour", m,
+                      "a test-only setting: set CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1 to use it");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+int64_t ParseIntervalMillis(const std::string& text) {
+  if (text.empty() || text.size() > 12) return 0;
+  size_t digits = text.find_first_not_of("0123456789");
+  if (digits == 0) return 0;
+  int64_t n = std::stoll(text.substr(0, digits));
+  std::string unit = digits == std::string::npos ? "s" : text.substr(digits);
+  if (unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  return 0;
+}
 
 bool Config::IsExplicit(const std::string& name) const {
   auto it = sources.find(name);
@@ -252,6 +346,8 @@ Result<Config> LoadConfig(int argc, const char* const* argv,
       CRYFTTEE_RETURN_IF_ERROR(SetFromText(&c, s, it->second, "env " + EnvName(s.name)));
     }
   }
+  c.kms_test_allowed = env.count("CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR") &&
+                       env.at("CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR") == "1";
   for (const Setting& s : Settings()) {
     if (cli.get_option(FlagName(s.name))->count() > 0) {
       CRYFTTEE_RETURN_IF_ERROR(SetFromText(&c, s, flag_values[s.name], "flag " + FlagName(s.name)));
@@ -392,6 +488,7 @@ Status ValidateConfig(Config* c) {
                     "caller allow-lists apply to the Unix socket (api_transport uds); on TCP use "
                     "https with tls_client_ca");
   }
+  CRYFTTEE_RETURN_IF_ERROR(ValidateKms(c));
   if (c->manifest_path.empty()) c->manifest_path = c->module_dir + "/manifest.json";
   return Status::Ok();
 }

@@ -46,6 +46,21 @@ struct Config {
   std::string audit_log_fsync = "interval";  // always | interval | never
   std::string allowed_uids;                  // comma list of names or numbers; "" = anyone
   std::string allowed_gids;
+  // KMS operator mode ([kms] in TOML, docs/threshold.md "Operator guide"): off while
+  // kms_listen_addr is empty.
+  std::string kms_listen_addr;        // protocol API (TCP host:port; port 0 = any free port)
+  std::string kms_operator_id;        // this operator's id in the peering file
+  std::string kms_advertise_url;      // base URL peers use (default http://<bound listen address>)
+  std::string kms_peering_file;       // JSON operator set, re-read at every interval boundary
+  std::string kms_interval = "10m";   // "10m", "2m", "30s", down to "2s" (development)
+  std::string kms_threshold = "2/3";  // t = floor(n * num / den) + 1, at least 2
+  std::string kms_scheme = "pedersen";  // pedersen | feldman
+  // Test-only: a misbehaving dealer ("invalid_share" | "equivocate") for the fraud tests;
+  // refused unless CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1 is in the environment.
+  std::string kms_test_misbehaviour;
+  int64_t kms_interval_ms = 0;  // derived from kms_interval by ValidateConfig
+  uint32_t kms_threshold_numerator = 2, kms_threshold_denominator = 3;  // derived
+  bool kms_test_allowed = false;  // derived from the environment by LoadConfig
   std::string log_format = "human";
   std::string log_level = "info";
   int64_t connected_window_seconds = 15;
@@ -60,7 +75,11 @@ struct Config {
   // setting name -> "default" | "config file PATH" | "env CRYFTTEE_X" | "flag --x"
   std::map<std::string, std::string> sources;
   bool IsExplicit(const std::string& name) const;
+  bool KmsEnabled() const { return !kms_listen_addr.empty() && kms_listen_addr != "off"; }
 };
+
+// "10m", "30s", "2s", "1h" or a bare number of seconds -> milliseconds; 0 when malformed.
+int64_t ParseIntervalMillis(const std::string& text);
 
 // Where the defaults for module_dir, trust_config and ui_dir are rooted: the directory above the
 // executable's (an install tree or the build tree: bin/, modules/, config/, ui/).

@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "keys/vault.h"
+#include "kms/operator_mode.h"
 #include "modules/host_functions_base.h"
 #include "modules/host_functions_http.h"
 #include "modules/host_functions_keyvault.h"
@@ -115,6 +116,28 @@ std::shared_ptr<tee::Client> OpenKeys(const Config& config,
   }
   *local_vault = vault;
   return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
+}
+
+kms::OperatorModeOptions KmsOptions(const Config& config) {
+  kms::OperatorModeOptions o;
+  o.data_dir = config.data_dir;
+  o.seal.password_file = config.seal_password_file;
+  o.operator_id = config.kms_operator_id;
+  o.peering_file = config.kms_peering_file;
+  o.interval = std::chrono::milliseconds(config.kms_interval_ms);
+  o.threshold_numerator = config.kms_threshold_numerator;
+  o.threshold_denominator = config.kms_threshold_denominator;
+  o.scheme = config.kms_scheme == "feldman" ? kms::VssScheme::kFeldman : kms::VssScheme::kPedersen;
+  o.test_misbehaviour = config.kms_test_misbehaviour;  // allowed by ValidateConfig
+  return o;
+}
+
+// Peers are other daemons: a generous budget, and idle connections close sooner than the API's.
+api::ListenerLimits KmsLimits() {
+  api::ListenerLimits limits;
+  limits.max_connections = 256;
+  limits.idle_timeout = std::chrono::seconds(30);
+  return limits;
 }
 
 bool RpcSignerEnabled(const Config& config) {
@@ -297,6 +320,18 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
   std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
   if (!keys) return 1;
+  // KMS operator mode: its group key joins the key path here, so everything built from `keys`
+  // below (host functions, signer backends, the gRPC signer) sees it like any other BLS key.
+  std::unique_ptr<kms::OperatorMode> kms_mode;
+  if (config.KmsEnabled()) {
+    auto opened = kms::OperatorMode::Open(KmsOptions(config), keys);
+    if (!opened.ok()) {
+      spdlog::critical("kms operator mode: {}", opened.status().message());
+      return 1;
+    }
+    kms_mode = std::move(opened).value();
+    keys = kms_mode->keys();
+  }
   std::optional<keys::KeyInfo> served_key;
   if (RpcSignerEnabled(config)) {
     auto key = rpcsigner::ResolveServedKey(*keys, config.rpcsigner_key);
@@ -413,7 +448,16 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
 
   ops::Metrics metrics(CRYFTTEE_VERSION);
-  metrics.SetLiveSource(LiveGauges(&backends, &registry, &tracker));
+  ops::LiveSource gauges = LiveGauges(&backends, &registry, &tracker);
+  if (kms_mode) {
+    gauges = [gauges, mode = kms_mode.get()] {
+      std::vector<ops::LiveValue> out = gauges();
+      for (auto& v : mode->LiveValues()) out.push_back(std::move(v));
+      return out;
+    };
+    ctx.kms_status = [mode = kms_mode.get()] { return mode->StatusJson(); };
+  }
+  metrics.SetLiveSource(gauges);
 
   api::Router api_router;
   api::AddHealthRoutes(api_router, ctx);
@@ -424,6 +468,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   api::AddModuleRoutes(api_router, ctx);
   api::AddWeb3SignerRoutes(api_router, ctx,
                            std::chrono::milliseconds(config.web3signer_timeout_ms));
+  if (kms_mode) kms::AddOperatorApiRoutes(api_router, kms_mode.get());
   // Without a metrics listener nobody can scrape: nothing is recorded.
   api::Middleware observe;
   if (!config.metrics_addr.empty()) observe = MetricsMiddleware(&api_router, &metrics);
@@ -545,6 +590,23 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
     }
   }
 
+  if (kms_mode) {
+    Status bound = server.ListenTcp(
+        config.kms_listen_addr, api::ListenerSpec{"kms", &kms_mode->router(), {}, KmsLimits(), {}});
+    if (!bound.ok()) {
+      spdlog::critical("kms_listen_addr: {}", bound.message());
+      return 1;
+    }
+    std::string url = config.kms_advertise_url;
+    if (url.empty()) {
+      url = "http://" + config.kms_listen_addr.substr(0, config.kms_listen_addr.rfind(':') + 1) +
+            std::to_string(server.LastBoundPort());
+    }
+    kms_mode->SetAdvertisedAddress(url);
+    spdlog::info("kms protocol API listening: {} (operator {})", url, kms_mode->operator_id());
+    kms_mode->Start();
+  }
+
   std::unique_ptr<rpcsigner::SignerServer> rpc;
   if (served_key) {
     auto started = rpcsigner::SignerServer::Start(
@@ -566,6 +628,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   if (rpc) {
     rpc->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   }
+  if (kms_mode) kms_mode->Stop();
   if (web3signer_client) web3signer_client->Stop();  // a probe in flight ends now
   if (web3signer) web3signer->Stop();
   spdlog::info("cryfttee stopped");

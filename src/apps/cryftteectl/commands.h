@@ -36,5 +36,7 @@ void RegisterModuleCommands(CLI::App& app, CtlContext& ctx);     // module keyge
 void RegisterKeyCommands(CLI::App& app, CtlContext& ctx);        // keys ..., sign bls|tls, panels
 void RegisterNodeCommands(CLI::App& app, CtlContext& ctx);       // launch, init-node
 void RegisterThresholdCommands(CLI::App& app, CtlContext& ctx);  // threshold deal|verify-share|...
+void RegisterKmsCommands(CLI::App& app, CtlContext& ctx);        // kms identity|status|evidence
+void RegisterKmsDevnetCommand(CLI::App& kms, CtlContext& ctx);   // kms devnet
 
 }  // namespace cryfttee::ctl

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   RegisterKeyCommands(app, ctx);
   RegisterNodeCommands(app, ctx);
   RegisterThresholdCommands(app, ctx);
+  RegisterKmsCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -201,6 +201,47 @@ TEST(ConfigValidation, TomlErrorsNameFileAndKey) {
   ASSERT_FALSE(c.ok());
 }
 
+TEST(ConfigKms, TableFlagsAndValidation) {
+  TempDir dir;
+  std::string toml = WriteToml(dir, R"(
+[kms]
+listen_addr = "127.0.0.1:0"
+peering_file = "/tmp/peering.json"
+interval = "3s"
+threshold = "1/2"
+scheme = "feldman"
+)");
+  auto c = Load({"--config", toml, "--uds-path", dir.File("s.sock")});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->kms_listen_addr, "127.0.0.1:0");
+  EXPECT_EQ(c->sources["kms_scheme"], "config file " + toml);
+  ASSERT_TRUE(ValidateConfig(&*c).ok());
+  EXPECT_TRUE(c->KmsEnabled());
+  EXPECT_EQ(c->kms_interval_ms, 3000);
+  EXPECT_EQ(c->kms_threshold_numerator, 1u);
+  EXPECT_EQ(c->kms_threshold_denominator, 2u);
+
+  EXPECT_FALSE(Load({}).value().KmsEnabled());  // off by default
+  const std::vector<std::string> base = {"--config", toml, "--uds-path", dir.File("s.sock")};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  EXPECT_EQ(LoadAndValidate(with({"--kms-interval", "1s"})).code(), "invalid_config");
+  EXPECT_EQ(LoadAndValidate(with({"--kms-interval", "5 minutes"})).code(), "invalid_config");
+  EXPECT_EQ(LoadAndValidate(with({"--kms-threshold", "3/2"})).code(), "invalid_config");
+  EXPECT_EQ(LoadAndValidate(with({"--kms-scheme", "shamir"})).code(), "invalid_config");
+  EXPECT_EQ(LoadAndValidate(with({"--kms-peering-file", ""})).code(), "invalid_config");
+  // The test-only misbehaviour needs its explicit environment switch.
+  Status refused = LoadAndValidate(with({"--kms-test-misbehaviour", "invalid_share"}));
+  EXPECT_EQ(refused.code(), "invalid_config");
+  EXPECT_NE(refused.message().find("CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR"), std::string::npos);
+  EXPECT_TRUE(LoadAndValidate(with({"--kms-test-misbehaviour", "invalid_share"}),
+                              {{"CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR", "1"}})
+                  .ok());
+}
+
 TEST(ConfigValidation, ValidDefaultsPassWhenSocketDirIsWritable) {
   TempDir dir;
   EXPECT_TRUE(LoadAndValidate({"--uds-path", dir.File("s.sock")}).ok());
