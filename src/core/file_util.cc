@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "core/status.h"
 
@@ -62,6 +63,24 @@ Result<std::string> ReadFileCapped(const std::string& path, size_t max_bytes) {
 Status WriteFileAtomic(const std::string& path, ByteSpan data, mode_t mode) {
   // One implementation of the temp-file/fsync/rename/fsync-dir dance: core/atomic_file.
   return WriteFileAtomically(path, data, AtomicWriteOptions{mode, /*no_replace=*/false});
+}
+
+Status CreatePrivateDirectories(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path missing = std::filesystem::path(path).lexically_normal();
+  std::vector<std::filesystem::path> to_create;
+  while (!missing.empty() && !std::filesystem::exists(missing, ec)) {
+    to_create.push_back(missing);
+    if (!missing.has_parent_path() || missing.parent_path() == missing) break;
+    missing = missing.parent_path();
+  }
+  for (auto it = to_create.rbegin(); it != to_create.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+      return Status::Internal("io_error", "creating " + it->string() + ": " + std::strerror(errno));
+    }
+    ::chmod(it->c_str(), 0700);
+  }
+  return Status::Ok();
 }
 
 }  // namespace cryfttee

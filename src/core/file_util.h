@@ -20,4 +20,9 @@ Result<std::string> ReadFileCapped(const std::string& path, size_t max_bytes);
 // Code "io_error".
 Status WriteFileAtomic(const std::string& path, ByteSpan data, mode_t mode = 0644);
 
+// Creates `path` and any missing parents, each 0700 whatever the umask (under umask 000,
+// std::filesystem::create_directories would make them 0777). Existing directories are left as
+// the operator made them. Code "io_error".
+Status CreatePrivateDirectories(const std::string& path);
+
 }  // namespace cryfttee

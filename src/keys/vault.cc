@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/atomic_file.h"
+#include "core/file_util.h"
 #include "crypto/bls12_381/bls.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
@@ -51,21 +52,7 @@ Status KeyNotFound(std::string_view handle) {
 }
 
 Status PrepareKeysDir(const std::string& data_dir, const std::string& keys_dir) {
-  // Every directory we create is 0700 whatever the umask (under umask 000, create_directories
-  // would make them 0777). Existing directories are left as the operator made them.
-  std::error_code ec;
-  fs::path missing = fs::path(data_dir).lexically_normal();
-  std::vector<fs::path> to_create;
-  while (!missing.empty() && !fs::exists(missing, ec)) {
-    to_create.push_back(missing);
-    if (!missing.has_parent_path() || missing.parent_path() == missing) break;
-    missing = missing.parent_path();
-  }
-  for (auto it = to_create.rbegin(); it != to_create.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
-      return Errno("creating " + it->string());
-    ::chmod(it->c_str(), 0700);
-  }
+  CRYFTTEE_RETURN_IF_ERROR(CreatePrivateDirectories(data_dir));
   if (::mkdir(keys_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Errno("creating " + keys_dir);
   }

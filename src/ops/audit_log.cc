@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/file_util.h"
 
 namespace cryfttee::ops {
 namespace {
@@ -74,6 +76,15 @@ std::string FormatAuditLine(const AuditRecord& r) {
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditLogOptions options) {
+  // The default lives in the data directory, which in remote-enclave mode nothing else creates.
+  std::string parent = std::filesystem::path(options.path).parent_path().string();
+  if (!parent.empty()) {
+    Status made = CreatePrivateDirectories(parent);
+    if (!made.ok()) {
+      return Status::FailedPrecondition("audit_log_unavailable",
+                                        made.message() + " (set --audit-log)");
+    }
+  }
   int fd = OpenAppend(options.path);
   if (fd < 0) {
     return Status::FailedPrecondition("audit_log_unavailable",
