@@ -2,13 +2,14 @@
 
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include <exception>
+#include <iterator>
 
 #include "core/clock.h"
 
@@ -117,27 +118,14 @@ std::vector<std::shared_ptr<prometheus::Collectable>> Metrics::Collectables() co
   return {registry_, live_};
 }
 
-struct MetricsServer::Impl {
-  std::unique_ptr<prometheus::Exposer> exposer;
-};
-
-std::unique_ptr<MetricsServer> MetricsServer::Start(const std::string& addr, const Metrics& metrics,
-                                                    std::string* error) {
-  auto server = std::unique_ptr<MetricsServer>(new MetricsServer());
-  server->impl_ = std::make_unique<Impl>();
-  try {
-    // One thread: a scrape is a few KB every few seconds, and the listener is loopback only.
-    server->impl_->exposer = std::make_unique<prometheus::Exposer>(addr, 1);
-  } catch (const std::exception& e) {
-    *error = "metrics listener on " + addr + ": " + e.what();
-    return nullptr;
+std::string Metrics::RenderText() const {
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& c : Collectables()) {
+    auto collected = c->Collect();
+    families.insert(families.end(), std::make_move_iterator(collected.begin()),
+                    std::make_move_iterator(collected.end()));
   }
-  for (const auto& c : metrics.Collectables()) server->impl_->exposer->RegisterCollectable(c);
-  auto ports = server->impl_->exposer->GetListeningPorts();
-  server->port_ = ports.empty() ? 0 : ports.front();
-  return server;
+  return prometheus::TextSerializer().Serialize(families);
 }
-
-MetricsServer::~MetricsServer() = default;
 
 }  // namespace cryfttee::ops

@@ -63,8 +63,12 @@ class Metrics {
   LiveHistory& history() { return history_; }
   const LiveHistory& history() const { return history_; }
 
-  // What the exposer serves: the registry and the live gauges.
+  // The registry and the live gauges.
   std::vector<std::shared_ptr<prometheus::Collectable>> Collectables() const;
+  // Prometheus text exposition format (0.0.4) of every collectable: the body of GET /metrics on
+  // the daemon's metrics listener, which is the daemon's own HTTP server (beside /healthz and
+  // /readyz), so the listener obeys the same connection limits and timeouts as every other.
+  std::string RenderText() const;
 
  private:
   struct Families;
@@ -72,21 +76,6 @@ class Metrics {
   std::unique_ptr<Families> families_;
   std::shared_ptr<prometheus::Collectable> live_;
   LiveHistory history_;
-};
-
-// Serves GET /metrics on `addr` (host:port; port 0 picks a free one) until destroyed.
-// Failure: a bind error is returned as Status-like text through `error` and a null pointer.
-class MetricsServer {
- public:
-  static std::unique_ptr<MetricsServer> Start(const std::string& addr, const Metrics& metrics,
-                                              std::string* error);
-  ~MetricsServer();
-  int port() const { return port_; }
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-  int port_ = 0;
 };
 
 }  // namespace cryfttee::ops

@@ -98,6 +98,14 @@ TEST(OpsDaemon, MetricsCountRealSigningTraffic) {
 
   // The signing socket never serves metrics.
   EXPECT_EQ(d.Get("/metrics").status, 404);
+  // The metrics listener answers the same probes as the API socket.
+  RawResponse alive = TcpRequest(port, "GET", "/healthz");
+  EXPECT_EQ(alive.status, 200) << alive.body;
+  EXPECT_EQ(alive.Json().value("status", ""), "alive");
+  RawResponse ready = TcpRequest(port, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_TRUE(ready.Json().value("ready", false)) << ready.body;
+  EXPECT_EQ(TcpRequest(port, "POST", "/v1/staking/bls/sign").status, 404);
   EXPECT_EQ(d.Stop(), 0) << d.Log();
 }
 

@@ -475,24 +475,6 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   if (audit) observe = api::AuditMiddleware(&api_router, audit.get(), std::move(observe));
   if (observe) api_router.SetMiddleware(std::move(observe));
 
-  std::unique_ptr<ops::MetricsServer> metrics_server;
-  if (!config.metrics_addr.empty()) {
-    std::string error;
-    metrics_server = ops::MetricsServer::Start(config.metrics_addr, metrics, &error);
-    if (!metrics_server && config.IsExplicit("metrics_addr")) {
-      spdlog::critical("{}", error);
-      return 1;
-    }
-    // Like the kiosk: a busy default port must not keep the node's signer from starting.
-    if (!metrics_server) {
-      spdlog::warn("metrics disabled: {} (set --metrics-addr to choose another address)", error);
-    } else {
-      spdlog::info("metrics listening: http://{}{}/metrics",
-                   config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
-                   metrics_server->port());
-    }
-  }
-
   api::ServerOptions options;
   options.body_limit = static_cast<size_t>(config.max_body_bytes);
   options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
@@ -587,6 +569,38 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
             "kiosk UI directory {} does not exist: the page will answer 404 (set --ui-dir)",
             config.ui_dir);
       }
+    }
+  }
+
+  // The metrics listener (loopback, never the signing socket): GET /metrics, and the same
+  // /healthz and /readyz as the API socket, for probes that cannot open a Unix socket.
+  api::Router metrics_router;
+  if (!config.metrics_addr.empty()) {
+    metrics_router.Add("GET", "/metrics", [&metrics](const api::HttpRequest&) {
+      api::HttpResponse resp;
+      resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      resp.body = metrics.RenderText();
+      return resp;
+    });
+    api::AddHealthRoutes(metrics_router, ctx);
+    Status bound = server.ListenTcp(
+        config.metrics_addr,
+        api::ListenerSpec{
+            "metrics", &metrics_router, {}, KioskLimits() /* small, like the kiosk */, {}});
+    if (!bound.ok() && config.IsExplicit("metrics_addr")) {
+      spdlog::critical("metrics listener on {}: {}", config.metrics_addr, bound.message());
+      return 1;
+    }
+    // Like the kiosk: a busy default port must not keep the node's signer from starting.
+    if (!bound.ok()) {
+      spdlog::warn(
+          "metrics disabled: metrics listener on {}: {} (set --metrics-addr to choose "
+          "another address)",
+          config.metrics_addr, bound.message());
+    } else {
+      spdlog::info("metrics listening: http://{}{}/metrics",
+                   config.metrics_addr.substr(0, config.metrics_addr.rfind(':') + 1),
+                   server.LastBoundPort());
     }
   }
 
