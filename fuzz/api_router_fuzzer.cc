@@ -68,8 +68,8 @@ struct World {
     api::AddPanelRoutes(router, ctx);
     api::AddModuleRoutes(router, ctx);
     // One key of each kind, so sign requests reach the signing code.
-    router.Dispatch({"POST", "/v1/staking/bls/register", {}, {}, {}, "{}", "api"});
-    router.Dispatch({"POST", "/v1/staking/tls/register", {}, {}, {}, "{}", "api"});
+    router.Dispatch({"POST", "/v1/staking/bls/register", {}, {}, {}, "{}", "api", nullptr});
+    router.Dispatch({"POST", "/v1/staking/tls/register", {}, {}, {}, "{}", "api", nullptr});
   }
   ~World() {
     std::error_code ec;
