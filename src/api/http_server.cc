@@ -18,8 +18,10 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "api/http_session.h"
@@ -150,18 +152,42 @@ bool IsDescriptorExhaustion(const boost::system::error_code& ec) {
 
 }  // namespace
 
+// One event loop per worker thread (an io_context with concurrency hint 1), not one loop shared
+// by all workers: with a shared loop, the thread that took a socket's readiness from epoll wakes
+// another to take over epoll and the completion often moves between threads, so a keep-alive
+// request paid several futex wake-ups and context switches (≈ 9 per heartbeat,
+// docs/performance.md). A connection now lives on one loop from accept to close, and its read,
+// handler and write run on that loop's thread without a wake-up. Loop 0 also runs the acceptors,
+// signals and the control timers; accepted sockets move to the loop with the fewest busy, then
+// open, connections.
 struct HttpServer::Impl : SessionRegistry {
   explicit Impl(ServerOptions o)
-      : options(std::move(o)),
+      : options(Normalized(std::move(o))),
+        loops(MakeLoops(options.threads)),
+        ioc(*loops[0]),
         control(asio::make_strand(ioc)),
         signals(control),
         deadline(control),
         ticker(control) {}
 
+  static ServerOptions Normalized(ServerOptions o) {
+    if (o.threads <= 0)
+      o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return o;
+  }
+  static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    // Hint 1: the scheduler never wakes a second thread; locking stays on, because other
+    // threads post to a loop (eviction, shutdown, the registry).
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
   ServerOptions options;
-  asio::io_context ioc;
-  // Shutdown bookkeeping (signals, the drain deadline) runs on one strand: timers are not
-  // thread-safe and any worker may finish the last session.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  asio::io_context& ioc;  // loops[0]: acceptors, signals, control timers
+  // Shutdown bookkeeping (signals, the drain deadline) runs on one strand of loop 0: timers are
+  // not thread-safe and any loop may finish the last session.
   asio::strand<asio::io_context::executor_type> control;
   asio::signal_set signals;
   asio::steady_timer deadline;
@@ -172,6 +198,7 @@ struct HttpServer::Impl : SessionRegistry {
   std::vector<std::pair<std::string, ino_t>> unix_paths;  // removed on stop if still ours
   int last_port = 0;
   std::atomic<bool> stopping{false};
+  bool grace_expired = false;  // set on loop 0, read after it returns
   std::chrono::milliseconds grace{5000};
 
   size_t descriptor_budget = DescriptorBudgetAtStart();
@@ -194,6 +221,48 @@ struct HttpServer::Impl : SessionRegistry {
     size_t cap =
         spec.limits.max_connections ? spec.limits.max_connections : options.max_connections;
     return std::min(cap, descriptor_budget);
+  }
+
+  // The loop a new connection joins: fewest in-flight requests, then fewest open connections,
+  // so two clients' requests run on two threads. Called on loop 0 for every accept.
+  size_t PickLoop() {
+    if (loops.size() == 1) return 0;
+    std::vector<size_t> busy(loops.size(), 0), open(loops.size(), 0);
+    {
+      MutexLock lock(&mu);
+      for (const auto& s : sessions) {
+        ++open[s->loop()];
+        if (!s->idle()) ++busy[s->loop()];
+      }
+    }
+    // Ties go to the highest index: loop 0 also accepts, so it takes connections last.
+    size_t best = loops.size() - 1;
+    for (size_t i = best; i-- > 0;) {
+      if (std::tie(busy[i], open[i]) < std::tie(busy[best], open[best])) best = i;
+    }
+    return best;
+  }
+
+  // Moves an accepted socket (registered with loop 0's epoll) onto `loop`'s epoll.
+  template <class Socket>
+  std::optional<Socket> MoveTo(size_t loop, Socket socket) {
+    if (loop == 0) return socket;
+    boost::system::error_code ec;
+    auto protocol = socket.local_endpoint(ec).protocol();
+    if (ec) return std::nullopt;  // the peer is already gone
+    int fd = socket.release(ec);
+    if (ec) {
+      spdlog::warn("accept: cannot move a connection to its worker: {}", ec.message());
+      return std::nullopt;
+    }
+    Socket moved(loops[loop]->get_executor());
+    moved.assign(protocol, fd, ec);
+    if (ec) {
+      ::close(fd);
+      spdlog::warn("accept: cannot move a connection to its worker: {}", ec.message());
+      return std::nullopt;
+    }
+    return moved;
   }
 
   // SessionRegistry
@@ -254,14 +323,17 @@ struct HttpServer::Impl : SessionRegistry {
 
   template <class Acceptor, class MakeSession>
   void Accept(Acceptor* acceptor, MakeSession make) {
-    acceptor->async_accept(asio::make_strand(ioc),
+    acceptor->async_accept(asio::any_io_executor(ioc.get_executor()),
                            [this, acceptor, make](boost::system::error_code ec, auto socket) {
                              if (ec) {
                                if (ec == asio::error::operation_aborted || stopping) return;
                                if (IsDescriptorExhaustion(ec)) return BackOff(acceptor, make, ec);
                                spdlog::warn("accept failed: {}", ec.message());
                              } else {
-                               make(std::move(socket));
+                               size_t loop = PickLoop();
+                               if (auto moved = MoveTo(loop, std::move(socket))) {
+                                 make(std::move(*moved), loop);
+                               }
                              }
                              if (!stopping) Accept(acceptor, make);
                            });
@@ -310,6 +382,7 @@ struct HttpServer::Impl : SessionRegistry {
     if (!ec) {
       spdlog::warn("shutdown grace period over; abandoning in-flight requests");
       if (options.on_grace_expired) options.on_grace_expired();
+      grace_expired = true;
       ioc.stop();
       return;
     }
@@ -323,11 +396,7 @@ struct HttpServer::Impl : SessionRegistry {
   }
 };
 
-HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  if (impl_->options.threads <= 0) {
-    impl_->options.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
-}
+HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 HttpServer::~HttpServer() {
   for (const auto& [path, inode] : impl_->unix_paths) {
@@ -356,11 +425,11 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   auto* raw = acceptor.get();
   impl_->unix_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](local::socket socket) {
+  impl_->Accept(raw, [impl, spec](local::socket socket, size_t loop) {
     using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
     auto peer = UnixPeer(socket.native_handle());
     StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
-                                                        std::move(peer)));
+                                                        std::move(peer), loop));
   });
   return Status::Ok();
 }
@@ -388,11 +457,11 @@ Status HttpServer::AdoptUnix(int fd, ListenerSpec spec, std::string* path) {
   auto* raw = acceptor.get();
   impl_->unix_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](local::socket socket) {
+  impl_->Accept(raw, [impl, spec](local::socket socket, size_t loop) {
     using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
     auto peer = UnixPeer(socket.native_handle());
     StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
-                                                        std::move(peer)));
+                                                        std::move(peer), loop));
   });
   return Status::Ok();
 }
@@ -404,10 +473,10 @@ Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
   auto* raw = acceptor.get();
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](tcp::socket socket) {
+  impl_->Accept(raw, [impl, spec](tcp::socket socket, size_t loop) {
     auto peer = TcpPeer(socket);
     StartSession(std::make_shared<PlainSession<beast::tcp_stream>>(
-        beast::tcp_stream(std::move(socket)), spec, *impl, std::move(peer)));
+        beast::tcp_stream(std::move(socket)), spec, *impl, std::move(peer), loop));
   });
   return Status::Ok();
 }
@@ -445,11 +514,11 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
   impl_->tls_contexts.push_back(std::move(ctx));
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec, ctx_raw](tcp::socket socket) {
+  impl_->Accept(raw, [impl, spec, ctx_raw](tcp::socket socket, size_t loop) {
     auto peer = TcpPeer(socket);
     StartSession(std::make_shared<TlsSession>(
         beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ctx_raw), spec,
-        *impl, std::move(peer)));
+        *impl, std::move(peer), loop));
   });
   return Status::Ok();
 }
@@ -483,9 +552,20 @@ void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
     asio::post(impl.control, [&impl] { impl.Tick(); });
   }
 
+  // Loops 1..N-1 have nothing to do until a connection arrives: the guards keep them running
+  // until loop 0 (acceptors, drain deadline) returns. Then they finish their sessions' last
+  // operations, or stop at once when the grace period ran out (loop 0 was stopped).
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> workers;
-  for (int i = 1; i < impl.options.threads; ++i) workers.emplace_back([&impl] { impl.ioc.run(); });
+  for (size_t i = 1; i < impl.loops.size(); ++i) {
+    guards.push_back(asio::make_work_guard(*impl.loops[i]));
+    workers.emplace_back([loop = impl.loops[i].get()] { loop->run(); });
+  }
   impl.ioc.run();
+  for (auto& g : guards) g.reset();
+  if (impl.grace_expired) {
+    for (size_t i = 1; i < impl.loops.size(); ++i) impl.loops[i]->stop();
+  }
   for (auto& t : workers) t.join();
 }
 

@@ -2,11 +2,12 @@
 // keeps the connection alive. Internal to http_server.cc; templated over the stream type so Unix
 // sockets, TCP and TLS share one implementation.
 //
-// Invariant: all of a session's work runs on its strand (the socket's executor), so the stream
-// and parser need no lock. `busy_` is true from a request's first byte until its response is
-// written; shutdown closes idle sessions and lets busy ones finish. `busy_` and `idle_since_ms_`
-// are atomics because the registry reads them from other threads to pick an idle connection to
-// evict when a listener is full.
+// Invariant: all of a session's work runs on its loop (the socket's executor, an io_context run by
+// exactly one thread), so the stream and parser need no lock and a request's read, handler and
+// write never wait for another thread. `busy_` is true from a request's first byte until its
+// response is written; shutdown closes idle sessions and lets busy ones finish. `busy_` and
+// `idle_since_ms_` are atomics because the registry reads them from other threads to pick an idle
+// connection to evict when a listener is full.
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -43,10 +44,13 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   // Closes the connection if it is still idle when its strand gets to it (any thread).
   virtual void Evict() = 0;
   virtual const ListenerSpec& spec() const = 0;
+  size_t loop() const { return loop_; }  // which of the server's event loops owns the socket
   bool idle() const { return !busy_.load(std::memory_order_relaxed); }
   int64_t idle_since_ms() const { return idle_since_ms_.load(std::memory_order_relaxed); }
 
  protected:
+  explicit SessionBase(size_t loop) : loop_(loop) {}
+  const size_t loop_;
   std::atomic<bool> busy_{false};
   // A new connection counts as idle since it was accepted, so a full listener evicts connections
   // that have idled longest, never the one that just arrived (the node's, mid-flood).
@@ -115,8 +119,8 @@ class HttpSessionBase : public SessionBase {
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
   HttpSessionBase(ListenerSpec spec, SessionRegistry& registry,
-                  std::shared_ptr<const PeerInfo> peer)
-      : spec_(std::move(spec)), registry_(registry), peer_(std::move(peer)) {}
+                  std::shared_ptr<const PeerInfo> peer, size_t loop)
+      : SessionBase(loop), spec_(std::move(spec)), registry_(registry), peer_(std::move(peer)) {}
 
   Derived& self() { return static_cast<Derived&>(*this); }
   std::shared_ptr<Derived> shared() {
@@ -264,8 +268,8 @@ template <class S>
 class PlainSession : public HttpSessionBase<PlainSession<S>> {
  public:
   PlainSession(S stream, ListenerSpec spec, SessionRegistry& registry,
-               std::shared_ptr<const PeerInfo> peer)
-      : HttpSessionBase<PlainSession<S>>(std::move(spec), registry, std::move(peer)),
+               std::shared_ptr<const PeerInfo> peer, size_t loop)
+      : HttpSessionBase<PlainSession<S>>(std::move(spec), registry, std::move(peer), loop),
         stream_(std::move(stream)) {}
 
   S& Stream() { return stream_; }
@@ -286,8 +290,8 @@ class TlsSession : public HttpSessionBase<TlsSession> {
  public:
   using StreamType = boost::beast::ssl_stream<boost::beast::tcp_stream>;
   TlsSession(StreamType stream, ListenerSpec spec, SessionRegistry& registry,
-             std::shared_ptr<const PeerInfo> peer)
-      : HttpSessionBase<TlsSession>(std::move(spec), registry, std::move(peer)),
+             std::shared_ptr<const PeerInfo> peer, size_t loop)
+      : HttpSessionBase<TlsSession>(std::move(spec), registry, std::move(peer), loop),
         stream_(std::move(stream)) {}
 
   StreamType& Stream() { return stream_; }
@@ -338,7 +342,7 @@ class TlsSession : public HttpSessionBase<TlsSession> {
 
 template <class Session>
 void StartSession(std::shared_ptr<Session> session) {
-  // Runs the first step on the session's strand, like every later step.
+  // Runs the first step on the session's loop, like every later step.
   boost::asio::dispatch(session->Stream().get_executor(), [session] { session->Register(); });
 }
 
