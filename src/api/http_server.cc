@@ -224,10 +224,13 @@ struct HttpServer::Impl : SessionRegistry {
   }
 
   // The loop a new connection joins: fewest in-flight requests, then fewest open connections,
-  // so two clients' requests run on two threads. Called on loop 0 for every accept.
+  // so two clients' requests run on two threads. Ties rotate: a client that closes and reopens
+  // its connections (the previous ones may not be unregistered yet) still gets them spread.
+  // Called on loop 0 for every accept.
   size_t PickLoop() {
-    if (loops.size() == 1) return 0;
-    std::vector<size_t> busy(loops.size(), 0), open(loops.size(), 0);
+    const size_t n = loops.size();
+    if (n == 1) return 0;
+    std::vector<size_t> busy(n, 0), open(n, 0);
     {
       MutexLock lock(&mu);
       for (const auto& s : sessions) {
@@ -235,13 +238,15 @@ struct HttpServer::Impl : SessionRegistry {
         if (!s->idle()) ++busy[s->loop()];
       }
     }
-    // Ties go to the highest index: loop 0 also accepts, so it takes connections last.
-    size_t best = loops.size() - 1;
-    for (size_t i = best; i-- > 0;) {
+    size_t best = next_loop % n;
+    for (size_t k = 1; k < n; ++k) {
+      size_t i = (next_loop + k) % n;
       if (std::tie(busy[i], open[i]) < std::tie(busy[best], open[best])) best = i;
     }
+    next_loop = best + 1;
     return best;
   }
+  size_t next_loop = 1;  // loop 0 only: where PickLoop's scan starts (loop 0 also accepts)
 
   // Moves an accepted socket (registered with loop 0's epoll) onto `loop`'s epoll.
   template <class Socket>
