@@ -227,10 +227,11 @@ struct HttpServer::Impl : SessionRegistry {
   // so two clients' requests run on two threads. Ties rotate: a client that closes and reopens
   // its connections (the previous ones may not be unregistered yet) still gets them spread.
   // Called on loop 0 for every accept.
-  size_t PickLoop() {
-    const size_t n = loops.size();
+  size_t PickLoop(std::optional<size_t> fixed) {
+    if (fixed) return *fixed;
+    const size_t n = static_cast<size_t>(options.threads);  // the worker loops; side loop after
     if (n == 1) return 0;
-    std::vector<size_t> busy(n, 0), open(n, 0);
+    std::vector<size_t> busy(loops.size(), 0), open(loops.size(), 0);
     {
       MutexLock lock(&mu);
       for (const auto& s : sessions) {
@@ -247,6 +248,18 @@ struct HttpServer::Impl : SessionRegistry {
     return best;
   }
   size_t next_loop = 1;  // loop 0 only: where PickLoop's scan starts (loop 0 also accepts)
+
+  // The loop for `limits`: none (pick per connection) or the side loop, created on first use
+  // (before Run, which starts a thread per loop).
+  std::optional<size_t> FixedLoop(const ListenerLimits& limits) {
+    if (!limits.side_loop) return std::nullopt;
+    if (!side_loop) {
+      loops.push_back(std::make_unique<asio::io_context>(1));
+      side_loop = loops.size() - 1;
+    }
+    return side_loop;
+  }
+  std::optional<size_t> side_loop;
 
   // Moves an accepted socket (registered with loop 0's epoll) onto `loop`'s epoll.
   template <class Socket>
@@ -327,25 +340,27 @@ struct HttpServer::Impl : SessionRegistry {
   std::atomic<uint64_t> exhaustion_count{0};
 
   template <class Acceptor, class MakeSession>
-  void Accept(Acceptor* acceptor, MakeSession make) {
-    acceptor->async_accept(asio::any_io_executor(ioc.get_executor()),
-                           [this, acceptor, make](boost::system::error_code ec, auto socket) {
-                             if (ec) {
-                               if (ec == asio::error::operation_aborted || stopping) return;
-                               if (IsDescriptorExhaustion(ec)) return BackOff(acceptor, make, ec);
-                               spdlog::warn("accept failed: {}", ec.message());
-                             } else {
-                               size_t loop = PickLoop();
-                               if (auto moved = MoveTo(loop, std::move(socket))) {
-                                 make(std::move(*moved), loop);
-                               }
-                             }
-                             if (!stopping) Accept(acceptor, make);
-                           });
+  void Accept(Acceptor* acceptor, std::optional<size_t> fixed, MakeSession make) {
+    acceptor->async_accept(
+        asio::any_io_executor(ioc.get_executor()),
+        [this, acceptor, make, fixed](boost::system::error_code ec, auto socket) {
+          if (ec) {
+            if (ec == asio::error::operation_aborted || stopping) return;
+            if (IsDescriptorExhaustion(ec)) return BackOff(acceptor, make, fixed, ec);
+            spdlog::warn("accept failed: {}", ec.message());
+          } else {
+            size_t loop = PickLoop(fixed);
+            if (auto moved = MoveTo(loop, std::move(socket))) {
+              make(std::move(*moved), loop);
+            }
+          }
+          if (!stopping) Accept(acceptor, fixed, make);
+        });
   }
 
   template <class Acceptor, class MakeSession>
-  void BackOff(Acceptor* acceptor, MakeSession make, const boost::system::error_code& ec) {
+  void BackOff(Acceptor* acceptor, MakeSession make, std::optional<size_t> fixed,
+               const boost::system::error_code& ec) {
     uint64_t n = ++exhaustion_count;
     int64_t now = detail::SteadyMillis();
     int64_t last = last_exhaustion_log_ms.load();
@@ -358,8 +373,8 @@ struct HttpServer::Impl : SessionRegistry {
     size_t evicted = EvictIdle(8);
     auto delay = std::chrono::milliseconds(evicted > 0 ? 5 : 100);
     auto timer = std::make_shared<asio::steady_timer>(control, delay);
-    timer->async_wait([this, acceptor, make, timer](boost::system::error_code e) {
-      if (!e && !stopping) Accept(acceptor, make);
+    timer->async_wait([this, acceptor, make, fixed, timer](boost::system::error_code e) {
+      if (!e && !stopping) Accept(acceptor, fixed, make);
     });
   }
 
@@ -430,12 +445,14 @@ Status HttpServer::ListenUnix(const std::string& path, ListenerSpec spec) {
   auto* raw = acceptor.get();
   impl_->unix_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](local::socket socket, size_t loop) {
-    using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
-    auto peer = UnixPeer(socket.native_handle());
-    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
-                                                        std::move(peer), loop));
-  });
+  impl_->Accept(
+      raw, impl_->FixedLoop(spec.limits), [impl, spec](local::socket socket, size_t loop) {
+        using Stream =
+            beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
+        auto peer = UnixPeer(socket.native_handle());
+        StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
+                                                            std::move(peer), loop));
+      });
   return Status::Ok();
 }
 
@@ -462,12 +479,14 @@ Status HttpServer::AdoptUnix(int fd, ListenerSpec spec, std::string* path) {
   auto* raw = acceptor.get();
   impl_->unix_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](local::socket socket, size_t loop) {
-    using Stream = beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
-    auto peer = UnixPeer(socket.native_handle());
-    StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
-                                                        std::move(peer), loop));
-  });
+  impl_->Accept(
+      raw, impl_->FixedLoop(spec.limits), [impl, spec](local::socket socket, size_t loop) {
+        using Stream =
+            beast::basic_stream<local, asio::any_io_executor, beast::unlimited_rate_policy>;
+        auto peer = UnixPeer(socket.native_handle());
+        StartSession(std::make_shared<PlainSession<Stream>>(Stream(std::move(socket)), spec, *impl,
+                                                            std::move(peer), loop));
+      });
   return Status::Ok();
 }
 
@@ -478,7 +497,7 @@ Status HttpServer::ListenTcp(const std::string& address, ListenerSpec spec) {
   auto* raw = acceptor.get();
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec](tcp::socket socket, size_t loop) {
+  impl_->Accept(raw, impl_->FixedLoop(spec.limits), [impl, spec](tcp::socket socket, size_t loop) {
     auto peer = TcpPeer(socket);
     StartSession(std::make_shared<PlainSession<beast::tcp_stream>>(
         beast::tcp_stream(std::move(socket)), spec, *impl, std::move(peer), loop));
@@ -519,12 +538,13 @@ Status HttpServer::ListenTls(const std::string& address, const TlsFiles& tls, Li
   impl_->tls_contexts.push_back(std::move(ctx));
   impl_->tcp_acceptors.push_back(std::move(acceptor));
   Impl* impl = impl_.get();
-  impl_->Accept(raw, [impl, spec, ctx_raw](tcp::socket socket, size_t loop) {
-    auto peer = TcpPeer(socket);
-    StartSession(std::make_shared<TlsSession>(
-        beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ctx_raw), spec,
-        *impl, std::move(peer), loop));
-  });
+  impl_->Accept(
+      raw, impl_->FixedLoop(spec.limits), [impl, spec, ctx_raw](tcp::socket socket, size_t loop) {
+        auto peer = TcpPeer(socket);
+        StartSession(std::make_shared<TlsSession>(
+            beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *ctx_raw),
+            spec, *impl, std::move(peer), loop));
+      });
   return Status::Ok();
 }
 
@@ -557,9 +577,10 @@ void HttpServer::Run(bool handle_signals, std::chrono::milliseconds grace) {
     asio::post(impl.control, [&impl] { impl.Tick(); });
   }
 
-  // Loops 1..N-1 have nothing to do until a connection arrives: the guards keep them running
-  // until loop 0 (acceptors, drain deadline) returns. Then they finish their sessions' last
-  // operations, or stop at once when the grace period ran out (loop 0 was stopped).
+  // Loops 1.. (workers, then the side loop) may have nothing to do until a connection arrives:
+  // the guards keep them running until loop 0 (acceptors, drain deadline) returns. Then they
+  // finish their sessions' last operations, or stop at once when the grace period ran out (loop
+  // 0 was stopped).
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> workers;
   for (size_t i = 1; i < impl.loops.size(); ++i) {

@@ -1,5 +1,8 @@
-// The daemon's HTTP/1.1 server: one io_context, N worker threads, any number of listeners
-// (Unix socket, TCP, TLS), each with its own router. Boost.Beast stays behind this header.
+// The daemon's HTTP/1.1 server: N worker threads, each running its own event loop, any number of
+// listeners (Unix socket, TCP, TLS), each with its own router. A connection stays on the loop it
+// was given at accept, so a request never waits for another thread to be woken. Listeners with
+// `ListenerLimits::side_loop` get one extra thread of their own. Boost.Beast stays behind this
+// header.
 //
 // Limits protect the daemon from slow or huge clients: a request must arrive completely within
 // `read_timeout` of its first byte, bodies above `body_limit` get 413, headers above
@@ -59,6 +62,11 @@ struct ListenerLimits {
   size_t max_connections = 0;                 // 0 = ServerOptions::max_connections
   std::chrono::milliseconds idle_timeout{0};  // 0 = ServerOptions::idle_timeout
   bool evict_idle_when_full = false;          // else: refuse new connections when full
+  // Serve this listener's connections on the server's side loop (one extra thread shared by all
+  // listeners that ask for it), never on the worker loops the API uses: a flood of busy requests
+  // here (the kiosk, metrics scrapes) then competes with the node's requests for CPU only, never
+  // queues ahead of them on a loop.
+  bool side_loop = false;
 };
 
 struct ListenerSpec {

@@ -56,6 +56,9 @@ api::ListenerLimits KioskLimits() {
   api::ListenerLimits limits;
   limits.max_connections = 64;
   limits.idle_timeout = std::chrono::seconds(15);
+  // Its own thread: a busy kiosk (any local user can reach its port) never queues ahead of the
+  // node's requests on the API's loops.
+  limits.side_loop = true;
   return limits;
 }
 
