@@ -119,9 +119,9 @@ Status ScreenDataCount(const uint8_t* data, size_t size) {
     if (id == kDataCountSection) {
       uint32_t count = 0;
       if (ReadU32Leb(data, section_end, &pos, &count) && count > (size - section_end) / 2) {
-        return Status::InvalidArgument(
-            "invalid_wasm", "data count " + std::to_string(count) +
-                                " is more than the rest of the module can hold");
+        return Status::InvalidArgument("invalid_wasm",
+                                       "data count " + std::to_string(count) +
+                                           " is more than the rest of the module can hold");
       }
     }
     pos = section_end;

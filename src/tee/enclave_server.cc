@@ -72,8 +72,8 @@ Bytes AnswerRequest(Client& keys, const wire::Request& q) {
           [](const keys::TlsRegistration& t) { return wire::EncodeTlsRegistration(t); });
     case Op::kExportEip2335: {
       auto exported = keys.ExportEip2335(q.handle, AsText(q.password), q.iterations);
-      Bytes answer = Encode(
-          exported, [](const KeystoreExport& e) { return wire::EncodeKeystoreExport(e); });
+      Bytes answer =
+          Encode(exported, [](const KeystoreExport& e) { return wire::EncodeKeystoreExport(e); });
       if (exported.ok()) SecureWipe(exported->keystore.data(), exported->keystore.size());
       return answer;
     }
