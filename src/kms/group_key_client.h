@@ -53,6 +53,11 @@ class GroupKeyClient final : public tee::Client {
   Result<crypto::Certificate> IssueCertificate(std::string_view handle, std::string_view csr_pem,
                                                const crypto::CertificateOptions& options) override;
   // TLS identities are never group keys: straight to the inner client.
+  // The group key has no secret anywhere to export: its handle is unknown to the inner client.
+  Result<tee::KeystoreExport> ExportEip2335(std::string_view handle, std::string_view password,
+                                            uint32_t pbkdf2_iterations) override {
+    return inner_->ExportEip2335(handle, password, pbkdf2_iterations);
+  }
   Result<keys::TlsRegistration> RegisterTls(keys::KeyType type, ByteSpan secret,
                                             std::string_view label, std::string_view csr_pem,
                                             const crypto::CertificateOptions& options) override {

@@ -4,9 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "core/bytes.h"
 #include "core/json_fields.h"
-#include "keys/key_material.h"
 #include "modules/host_functions_base.h"
 
 namespace cryfttee::modules {
@@ -27,14 +28,27 @@ json ErrorAnswer(const Status& st) {
 constexpr uint32_t kTransientPbkdf2Iterations = 16384;
 
 struct KeystoreBody {
-  std::string body;  // the keymanager request JSON (holds the password: wiped by the caller)
-  std::string public_key;
-  std::string key_handle;  // the vault key exported (import of a stored key)
-  SecretBytes generated;   // a fresh key, stored in the vault only once Web3Signer has it
+  std::string body;        // the keymanager request JSON (holds the password: wiped by the caller)
+  std::string public_key;  // "0x…"
+  std::string key_handle;  // the stored key exported (import of a stored key)
+  // A fresh key: its keystore and password, kept (wiped after) until Web3Signer has it, then
+  // imported into the key side as the sealed copy.
+  std::string keystore;
+  std::string password;
   std::string label;
+
+  KeystoreBody() = default;
+  KeystoreBody(KeystoreBody&&) = default;
+  KeystoreBody& operator=(KeystoreBody&&) = default;
+  ~KeystoreBody() {
+    SecureWipe(keystore.data(), keystore.size());
+    SecureWipe(password.data(), password.size());
+  }
 };
 
-Result<KeystoreBody> KeymanagerBody(keys::KeyVault* vault, const HttpHostOptions& options_in,
+// The keystore is made on the key side (tee::Client::ExportEip2335): with a remote enclave only
+// its encrypted form and the transfer password pass through here (docs/security.md).
+Result<KeystoreBody> KeymanagerBody(tee::Client* keys, const HttpHostOptions& options,
                                     const json& spec) {
   JsonFields fields(spec, "keymanager_import");
   CRYFTTEE_ASSIGN_OR_RETURN(std::string handle, fields.OptionalString("key_handle"));
@@ -44,50 +58,29 @@ Result<KeystoreBody> KeymanagerBody(keys::KeyVault* vault, const HttpHostOptions
     return Status::InvalidArgument("invalid_field",
                                    "keymanager_import needs \"key_handle\" or \"generate\"");
   }
+  if (!generate.empty() && generate != "bls") {
+    return Status::InvalidArgument("invalid_key_type", "only \"bls\" keys can be generated");
+  }
+  if (keys == nullptr) return Status::FailedPrecondition("no_vault", "no key vault");
   SecretBytes password_bytes(32);
   if (RAND_bytes(password_bytes.data(), 32) != 1) {
     return Status::Internal("random_failed", "no randomness for the keystore password");
   }
-  std::string password = HexEncode(password_bytes.span());
-  crypto::Eip2335EncryptOptions options;
-  options.kdf = crypto::Eip2335Kdf::kPbkdf2;
-  options.pbkdf2_iterations = kTransientPbkdf2Iterations;
-  options.description = "imported by cryfttee";
   KeystoreBody out;
-  Result<std::string> keystore = std::string();
-  if (!generate.empty() && generate != "bls") {
-    return Status::InvalidArgument("invalid_key_type", "only \"bls\" keys can be generated");
-  }
-  if (!generate.empty() && options_in.keep_vault_copy && vault == nullptr) {
-    return Status::FailedPrecondition("no_vault", "no key vault for the sealed copy");
-  }
+  out.password = HexEncode(password_bytes.span());
   out.label = label;
-  if (!handle.empty()) {
-    if (vault == nullptr) return Status::FailedPrecondition("no_vault", "no key vault");
-    CRYFTTEE_ASSIGN_OR_RETURN(keys::KeyInfo key, vault->Get(handle));
-    if (key.type != keys::KeyType::kBls) {
-      return Status::InvalidArgument("wrong_key_type", "Web3Signer imports BLS keys only");
-    }
-    out.public_key = "0x" + HexEncode(key.public_key);
-    out.key_handle = key.handle;
-    keystore = vault->ExportEip2335(handle, password, options);
-  } else {
-    // A fresh key lives in wiped memory until Web3Signer has it; only then is the sealed copy
-    // written (a failed import leaves nothing behind).
-    CRYFTTEE_ASSIGN_OR_RETURN(out.generated, keys::GenerateSecret(keys::KeyType::kBls));
-    CRYFTTEE_ASSIGN_OR_RETURN(Bytes pub,
-                              keys::PublicKeyOf(keys::KeyType::kBls, out.generated.span()));
-    out.public_key = "0x" + HexEncode(pub);
-    keystore = crypto::Eip2335Encrypt(out.generated.span(), pub, password, options);
-  }
-  if (!keystore.ok()) {
-    SecureWipe(password.data(), password.size());
-    return keystore.status();
-  }
-  json body = {{"keystores", json::array({*keystore})}, {"passwords", json::array({password})}};
+  CRYFTTEE_ASSIGN_OR_RETURN(tee::KeystoreExport exported,
+                            keys->ExportEip2335(handle, out.password, kTransientPbkdf2Iterations));
+  out.public_key = "0x" + HexEncode(exported.public_key);
+  out.key_handle = handle;
+  json body = {{"keystores", json::array({exported.keystore})},
+               {"passwords", json::array({out.password})}};
   out.body = body.dump();
-  SecureWipe(password.data(), password.size());
-  SecureWipe(keystore->data(), keystore->size());
+  if (handle.empty() && options.keep_vault_copy) {
+    out.keystore = std::move(exported.keystore);
+  } else {
+    SecureWipe(exported.keystore.data(), exported.keystore.size());
+  }
   return out;
 }
 
@@ -107,7 +100,7 @@ void AddImportOutcome(const std::string& body, json* answer) {
   }
 }
 
-Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpHostOptions& options,
+Result<json> Perform(net::HttpClient* client, tee::Client* keys, const HttpHostOptions& options,
                      const json& req) {
   if (client == nullptr) {
     return Status::Unavailable("web3signer_not_configured",
@@ -144,16 +137,11 @@ Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpH
   if (auto t = req.find("timeout_ms"); t != req.end() && t->is_number_unsigned()) {
     out.total_timeout = std::chrono::milliseconds(t->get<uint64_t>());
   }
-  std::string public_key, key_handle, label;
-  SecretBytes generated;
+  std::optional<KeystoreBody> import;
   if (auto k = req.find("keymanager_import"); k != req.end()) {
     if (!k->is_object()) return Status::InvalidArgument("invalid_field", "keymanager_import");
-    CRYFTTEE_ASSIGN_OR_RETURN(KeystoreBody body, KeymanagerBody(vault, options, *k));
-    out.body = std::move(body.body);
-    public_key = body.public_key;
-    key_handle = body.key_handle;
-    generated = std::move(body.generated);
-    label = body.label;
+    CRYFTTEE_ASSIGN_OR_RETURN(import, KeymanagerBody(keys, options, *k));
+    out.body = std::move(import->body);
     out.headers.emplace_back("Content-Type", "application/json");
   }
   auto response = client->Send(out);
@@ -164,23 +152,24 @@ Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpH
                  {"content_type", response->content_type},
                  {"body", std::move(response->body)},
                  {"attempts", response->attempts}};
-  if (!public_key.empty()) {
-    answer["public_key"] = public_key;
+  if (import) {
+    answer["public_key"] = import->public_key;
     AddImportOutcome(answer["body"].get_ref<const std::string&>(), &answer);
     std::string outcome = answer.value("import_status", "");
     bool imported = response->status == 200 && (outcome == "imported" || outcome == "duplicate");
-    if (imported && !generated.empty() && options.keep_vault_copy) {
-      auto stored = vault->Import(keys::KeyType::kBls, generated.span(), label);
+    if (imported && !import->keystore.empty()) {
+      auto stored = keys->ImportEip2335(import->keystore, import->password, import->label);
       if (stored.ok()) {
-        key_handle = stored->handle;
+        import->key_handle = stored->handle;
       } else {
         // Web3Signer has the key; only the raw-signing copy is missing. Say so, do not fail.
-        spdlog::error("sealed copy of imported key {}: {}", public_key, stored.status().ToString());
+        spdlog::error("sealed copy of imported key {}: {}", import->public_key,
+                      stored.status().ToString());
         answer["vault_error"] = stored.status().code();
       }
     }
-    answer["vault_copy"] = !key_handle.empty();
-    if (!key_handle.empty()) answer["key_handle"] = key_handle;
+    answer["vault_copy"] = !import->key_handle.empty();
+    if (!import->key_handle.empty()) answer["key_handle"] = import->key_handle;
   }
   return answer;
 }
@@ -188,15 +177,15 @@ Result<json> Perform(net::HttpClient* client, keys::KeyVault* vault, const HttpH
 }  // namespace
 
 std::vector<HostFunction> HttpHostFunctions(std::shared_ptr<net::HttpClient> client,
-                                            std::shared_ptr<keys::KeyVault> vault,
+                                            std::shared_ptr<tee::Client> keys,
                                             HttpHostOptions options) {
   HostFunction f;
   f.name = "http_request";
   f.grant = kGrantHttp;
   f.params = {ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32};
   f.results = {ValType::kI32};
-  f.fn = [client, vault, options](HostCallContext& ctx,
-                                  std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
+  f.fn = [client, keys, options](HostCallContext& ctx,
+                                 std::span<const uint64_t> args) -> Result<std::vector<uint64_t>> {
     const auto req_ptr = static_cast<uint32_t>(args[0]);
     const auto req_len = static_cast<uint32_t>(args[1]);
     const auto out_ptr = static_cast<uint32_t>(args[2]);
@@ -213,7 +202,7 @@ std::vector<HostFunction> HttpHostFunctions(std::shared_ptr<net::HttpClient> cli
     if (req.is_discarded() || !req.is_object()) {
       answer = ErrorAnswer(Status::InvalidArgument("invalid_json", "the request must be JSON"));
     } else {
-      auto result = Perform(client.get(), vault.get(), options, req);
+      auto result = Perform(client.get(), keys.get(), options, req);
       if (!result.ok() && result.status().code() == "http_origin_not_allowed") {
         spdlog::warn("module {}: outbound HTTP refused: {}", ctx.module_id,
                      result.status().message());

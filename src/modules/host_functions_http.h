@@ -14,10 +14,12 @@
 //    "keymanager_import"?: {"key_handle": h} | {"generate": "bls", "label"?: text}}
 // keymanager_import makes the host write the body of Web3Signer's POST /eth/v1/keystores itself:
 // an EIP-2335 keystore of the vault key `h`, or of a fresh key, encrypted under a fresh random
-// password. Neither the secret nor the password enters module memory. A fresh key is generated
-// in wiped host memory; once Web3Signer answers "imported" (or "duplicate") it is also sealed
-// into the vault (a copy that signs raw messages) when HttpHostOptions::keep_vault_copy, else
-// Web3Signer alone holds it. A failed import leaves no key anywhere.
+// password. Neither the secret nor the password enters module memory. The key side makes the
+// keystore (tee::Client::ExportEip2335: with a remote enclave the secret never enters this
+// process, only its keystore on the way to Web3Signer); once Web3Signer answers "imported" (or
+// "duplicate") a fresh key is also sealed into the vault (a copy that signs raw messages) when
+// HttpHostOptions::keep_vault_copy, else Web3Signer alone holds it. A failed import leaves no
+// key anywhere.
 // Answer: {"success": true, "status": n, "content_type": "...", "body": "...", "attempts": n}
 //         plus, for keymanager_import: "public_key": "0x..", "vault_copy": bool, "key_handle"
 //         (when a copy is kept), "vault_error" (Web3Signer has it, the copy failed), and
@@ -30,9 +32,9 @@
 #include <memory>
 #include <vector>
 
-#include "keys/vault.h"
 #include "modules/engine.h"
 #include "net/http_client.h"
+#include "tee/client.h"
 
 namespace cryfttee::modules {
 
@@ -48,9 +50,9 @@ struct HttpHostOptions {
 };
 
 // `client` may be null (no Web3Signer configured): every call then answers
-// "web3signer_not_configured". `vault` serves keymanager_import.
+// "web3signer_not_configured". `keys` serves keymanager_import.
 std::vector<HostFunction> HttpHostFunctions(std::shared_ptr<net::HttpClient> client,
-                                            std::shared_ptr<keys::KeyVault> vault,
+                                            std::shared_ptr<tee::Client> keys,
                                             HttpHostOptions options = {});
 
 }  // namespace cryfttee::modules

@@ -86,7 +86,51 @@ Status LimitExceeded(const std::string& message) {
   return Status::InvalidArgument("module_limit_exceeded", message);
 }
 
+// Reads an unsigned LEB128 of at most 32 bits at data[*pos], bounded by `end`.
+bool ReadU32Leb(const uint8_t* data, size_t end, size_t* pos, uint32_t* out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (*pos >= end) return false;
+    const uint8_t b = data[(*pos)++];
+    v |= uint64_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) {
+      if (v > UINT32_MAX) return false;
+      *out = static_cast<uint32_t>(v);
+      return true;
+    }
+  }
+  return false;
+}
+
+// wabt bounds every vector count by the bytes left in its section, except the data-count
+// section's single value, which its reader reserves memory for before anything checks it
+// against the data section: a 70-byte module asked for a 300 GB reservation (found by
+// wasm_loader_fuzzer). Each data segment takes at least two bytes, so a true count never
+// exceeds half the bytes after the data-count section. Anything malformed here is left for
+// wabt to reject with its own message.
+Status ScreenDataCount(const uint8_t* data, size_t size) {
+  constexpr uint8_t kDataCountSection = 12;
+  size_t pos = 8;  // magic and version
+  while (pos < size) {
+    const uint8_t id = data[pos++];
+    uint32_t len = 0;
+    if (!ReadU32Leb(data, size, &pos, &len) || len > size - pos) return Status::Ok();
+    const size_t section_end = pos + len;
+    if (id == kDataCountSection) {
+      uint32_t count = 0;
+      if (ReadU32Leb(data, section_end, &pos, &count) && count > (size - section_end) / 2) {
+        return Status::InvalidArgument("invalid_wasm",
+                                       "data count " + std::to_string(count) +
+                                           " is more than the rest of the module can hold");
+      }
+    }
+    pos = section_end;
+  }
+  return Status::Ok();
+}
+
 Result<wi::ModuleDesc> Decode(const uint8_t* data, size_t size) {
+  CRYFTTEE_RETURN_IF_ERROR(ScreenDataCount(data, size));
   wabt::Errors errors;
   wi::ModuleDesc desc;
   if (wabt::Failed(
@@ -128,6 +172,9 @@ bool SameSignature(const wi::FuncType& a, const wi::FuncType& b) {
 class NestingMeter : public wabt::BinaryReaderNop {
  public:
   uint32_t max_depth() const { return max_depth_; }
+
+  // Handled: only the reader's result matters here (unhandled errors go to stderr).
+  bool OnError(const wabt::Error&) override { return true; }
 
   wabt::Result BeginFunctionBody(wabt::Index, wabt::Offset) override {
     depth_ = 0;

@@ -18,6 +18,9 @@
 // Threshold key shares move behind this interface next (generate/import share, partial sign,
 // relay an enclave-to-enclave ciphertext); wire.h reserves their op numbers.
 //
+// ExportEip2335 is the one method that hands key material out, encrypted, for another signer
+// (docs/security.md, "Keys handed to Web3Signer").
+//
 // Thread-safe: every method may be called concurrently.
 #pragma once
 
@@ -48,6 +51,17 @@ struct Quote {
   Bytes report_data;     // exactly the 64 bytes asked for
   Bytes quote;           // the provider's raw evidence (TDREPORT, SNP report, NSM document)
 };
+
+// A BLS key wrapped for another signer (ExportEip2335).
+struct KeystoreExport {
+  std::string keystore;  // EIP-2335 JSON; the holder wipes it
+  Bytes public_key;      // 48 bytes
+};
+
+// PBKDF2 iterations ExportEip2335 accepts: enough to be a KDF, bounded so one request cannot
+// occupy the key side for long (the transfer password is random, so the count buys little).
+inline constexpr uint32_t kMinExportIterations = 1024;
+inline constexpr uint32_t kMaxExportIterations = 1'048'576;
 
 // How the parent reaches its keys, for status and readiness.
 struct Connection {
@@ -91,6 +105,16 @@ class Client {
                                                     std::string_view label,
                                                     std::string_view csr_pem,
                                                     const crypto::CertificateOptions& options) = 0;
+
+  // A BLS key as an EIP-2335 keystore under `password` (PBKDF2-SHA256, `pbkdf2_iterations` in
+  // [kMinExportIterations, kMaxExportIterations]), for handing it to another signer
+  // (Web3Signer's keymanager import): the stored key `handle`, or, with an empty handle, a fresh
+  // key that is NOT stored here (store it afterwards with ImportEip2335 of the same keystore,
+  // once the other signer has it, so a failed hand-over leaves no key anywhere). The keystore is
+  // the only form in which a secret leaves the key side.
+  // Codes: "invalid_argument" (iterations, empty password), key_not_found, wrong_key_type.
+  virtual Result<KeystoreExport> ExportEip2335(std::string_view handle, std::string_view password,
+                                               uint32_t pbkdf2_iterations) = 0;
 
   // Code "invalid_report_data" unless report_data is 64 bytes; the provider's codes otherwise.
   virtual Result<Quote> GetQuote(ByteSpan report_data) = 0;

@@ -23,7 +23,8 @@ Bytes Encode(const Result<T>& r, F encode) {
 }
 
 bool Sensitive(Op op) {
-  return op == Op::kImport || op == Op::kImportEip2335 || op == Op::kRegisterTls;
+  return op == Op::kImport || op == Op::kImportEip2335 || op == Op::kRegisterTls ||
+         op == Op::kExportEip2335;
 }
 
 std::string_view AsText(const SecretBytes& b) {
@@ -69,6 +70,13 @@ Bytes AnswerRequest(Client& keys, const wire::Request& q) {
       return Encode(
           keys.RegisterTls(q.key_type, q.secret.span(), q.label, q.csr_pem, q.certificate),
           [](const keys::TlsRegistration& t) { return wire::EncodeTlsRegistration(t); });
+    case Op::kExportEip2335: {
+      auto exported = keys.ExportEip2335(q.handle, AsText(q.password), q.iterations);
+      Bytes answer =
+          Encode(exported, [](const KeystoreExport& e) { return wire::EncodeKeystoreExport(e); });
+      if (exported.ok()) SecureWipe(exported->keystore.data(), exported->keystore.size());
+      return answer;
+    }
   }
   return wire::EncodeError(wire::ProtocolError("unknown op"));
 }

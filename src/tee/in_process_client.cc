@@ -1,5 +1,7 @@
 #include "tee/in_process_client.h"
 
+#include "crypto/eip2335.h"
+#include "keys/key_material.h"
 #include "tee/wire.h"
 
 namespace cryfttee::tee {
@@ -30,6 +32,35 @@ Result<keys::KeyInfo> InProcessClient::ImportEip2335(std::string_view keystore_j
                                                      std::string_view password,
                                                      std::string_view label) {
   return vault_->ImportEip2335(keystore_json, password, label);
+}
+
+Result<KeystoreExport> InProcessClient::ExportEip2335(std::string_view handle,
+                                                      std::string_view password,
+                                                      uint32_t pbkdf2_iterations) {
+  if (pbkdf2_iterations < kMinExportIterations || pbkdf2_iterations > kMaxExportIterations ||
+      password.empty()) {
+    return Status::InvalidArgument("invalid_argument",
+                                   "an export needs a password and PBKDF2 iterations in [" +
+                                       std::to_string(kMinExportIterations) + ", " +
+                                       std::to_string(kMaxExportIterations) + "]");
+  }
+  crypto::Eip2335EncryptOptions options;
+  options.kdf = crypto::Eip2335Kdf::kPbkdf2;
+  options.pbkdf2_iterations = pbkdf2_iterations;
+  options.description = "exported by cryfttee";
+  KeystoreExport out;
+  if (!handle.empty()) {
+    CRYFTTEE_ASSIGN_OR_RETURN(keys::KeyInfo key, vault_->Get(handle));
+    CRYFTTEE_ASSIGN_OR_RETURN(out.keystore, vault_->ExportEip2335(handle, password, options));
+    out.public_key = std::move(key.public_key);
+    return out;
+  }
+  // A fresh key lives only in this wiped buffer and in the keystore.
+  CRYFTTEE_ASSIGN_OR_RETURN(SecretBytes secret, keys::GenerateSecret(keys::KeyType::kBls));
+  CRYFTTEE_ASSIGN_OR_RETURN(out.public_key, keys::PublicKeyOf(keys::KeyType::kBls, secret.span()));
+  CRYFTTEE_ASSIGN_OR_RETURN(
+      out.keystore, crypto::Eip2335Encrypt(secret.span(), out.public_key, password, options));
+  return out;
 }
 
 Result<keys::KeyInfo> InProcessClient::Get(std::string_view handle) { return vault_->Get(handle); }

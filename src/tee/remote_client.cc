@@ -127,6 +127,18 @@ Result<keys::KeyInfo> RemoteClient::ImportEip2335(std::string_view keystore_json
   return wire::DecodeKeyInfo(a);
 }
 
+Result<KeystoreExport> RemoteClient::ExportEip2335(std::string_view handle,
+                                                   std::string_view password,
+                                                   uint32_t pbkdf2_iterations) {
+  Request r = ForHandle(Op::kExportEip2335, handle);
+  r.password = SecretBytes(AsBytes(password));
+  r.iterations = pbkdf2_iterations;
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes a, Call(r, /*sensitive=*/true));
+  auto exported = wire::DecodeKeystoreExport(a);
+  SecureWipe(a.data(), a.size());
+  return exported;
+}
+
 Result<keys::KeyInfo> RemoteClient::Get(std::string_view handle) {
   CRYFTTEE_ASSIGN_OR_RETURN(Bytes a, Call(ForHandle(Op::kGet, handle)));
   return wire::DecodeKeyInfo(a);

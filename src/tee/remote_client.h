@@ -56,6 +56,8 @@ class RemoteClient final : public Client {
       std::string_view handle, const crypto::CertificateOptions& options) override;
   Result<crypto::Certificate> IssueCertificate(std::string_view handle, std::string_view csr_pem,
                                                const crypto::CertificateOptions& options) override;
+  Result<KeystoreExport> ExportEip2335(std::string_view handle, std::string_view password,
+                                       uint32_t pbkdf2_iterations) override;
   Result<keys::TlsRegistration> RegisterTls(keys::KeyType type, ByteSpan secret,
                                             std::string_view label, std::string_view csr_pem,
                                             const crypto::CertificateOptions& options) override;

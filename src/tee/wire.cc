@@ -5,7 +5,7 @@
 namespace cryfttee::tee::wire {
 
 bool IsKnownOp(uint16_t op) {
-  return op >= static_cast<uint16_t>(Op::kHello) && op <= static_cast<uint16_t>(Op::kRegisterTls);
+  return op >= static_cast<uint16_t>(Op::kHello) && op <= static_cast<uint16_t>(Op::kExportEip2335);
 }
 
 std::string_view OpName(Op op) {
@@ -38,6 +38,8 @@ std::string_view OpName(Op op) {
       return "quote";
     case Op::kRegisterTls:
       return "register_tls";
+    case Op::kExportEip2335:
+      return "export_eip2335";
   }
   return "unknown";
 }
@@ -79,6 +81,8 @@ size_t MaxRequest(Op op) {
       return Field(kReportDataSize);
     case Op::kRegisterTls:
       return 1 + Field(kMaxSecret) + Field(kMaxLabel) + Field(kMaxCsr) + kCertificateOptions;
+    case Op::kExportEip2335:
+      return Field(kMaxHandle) + Field(kMaxPassword) + 4;
   }
   return 0;
 }
@@ -107,6 +111,8 @@ size_t MaxAnswer(Op op) {
       return Field(kMaxProviderName) + Field(kReportDataSize) + Field(kMaxQuote);
     case Op::kRegisterTls:
       return kKeyInfo + Field(kMaxCertificateDer) + Field(kMaxCertificatePem);
+    case Op::kExportEip2335:
+      return Field(kMaxKeystore) + Field(kMaxPublicKey);
   }
   return 0;
 }

@@ -60,6 +60,7 @@ enum class Op : uint16_t {
   kIssueCertificate = 12,
   kQuote = 13,
   kRegisterTls = 14,
+  kExportEip2335 = 15,
 };
 bool IsKnownOp(uint16_t op);
 std::string_view OpName(Op op);

@@ -194,6 +194,11 @@ Bytes EncodeRequest(const Request& q) {
       w.String(q.csr_pem);
       PutCertificateOptions(w, q.certificate);
       break;
+    case Op::kExportEip2335:
+      w.String(q.handle);
+      w.Bytes(q.password.span());
+      w.U32(q.iterations);
+      break;
   }
   return std::move(w.mutable_data());
 }
@@ -274,6 +279,11 @@ Result<Request> DecodeRequest(Op op, ByteSpan payload) {
       q.csr_pem = r.String("csr_pem", kMaxCsr);
       q.certificate = GetCertificateOptions(r);
       break;
+    case Op::kExportEip2335:
+      q.handle = r.String("handle", kMaxHandle);
+      q.password = SecretBytes(r.Bytes("password", kMaxPassword));
+      q.iterations = r.U32("pbkdf2_iterations");
+      break;
   }
   CRYFTTEE_RETURN_IF_ERROR(r.Finish());
   CRYFTTEE_RETURN_IF_ERROR(extra);
@@ -347,6 +357,13 @@ Bytes EncodeQuote(const Quote& quote) {
   w.String(quote.provider);
   w.Bytes(quote.report_data);
   w.Bytes(quote.quote);
+  return std::move(w.mutable_data());
+}
+
+Bytes EncodeKeystoreExport(const KeystoreExport& exported) {
+  Writer w = OkWriter();
+  w.String(exported.keystore);
+  w.Bytes(exported.public_key);
   return std::move(w.mutable_data());
 }
 
@@ -448,6 +465,16 @@ Result<Request> ServerSession::Accept(const Header& header, ByteSpan payload) {
   greeted_ = true;
   last_id_ = header.request_id;
   return request;
+}
+
+Result<KeystoreExport> DecodeKeystoreExport(ByteSpan payload) {
+  return DecodeAnswer<KeystoreExport>(payload, [](Reader& r, Status*) {
+    KeystoreExport e;
+    e.keystore = r.String("keystore", kMaxKeystore);
+    ByteSpan pk = r.Bytes("public_key", kMaxPublicKey);
+    e.public_key.assign(pk.begin(), pk.end());
+    return e;
+  });
 }
 
 }  // namespace cryfttee::tee::wire

@@ -14,6 +14,8 @@
 //   kQuote                         bytes report_data (exactly 64)
 //   kRegisterTls                   u8 key_type, bytes secret (empty: generate), bytes label,
 //                                  bytes csr_pem (empty: none), certificate options
+//   kExportEip2335                 bytes handle (empty: a fresh key), bytes password,
+//                                  u32 pbkdf2_iterations
 // certificate options = bytes common_name, u8 has_not_before, i64, u8 has_not_after, i64.
 // key_type: 0 bls, 1 secp256k1, 2 p256.
 //
@@ -30,6 +32,7 @@
 //   kHello                         u8 protocol_version, bytes seal_source, bytes quote_provider,
 //                                  u32 key_count
 //   kQuote                         bytes provider, bytes report_data, bytes quote
+//   kExportEip2335                 bytes keystore, bytes public_key
 //
 // Buffers that held a secret, keystore or password are wiped by whoever built or read them.
 #pragma once
@@ -47,10 +50,11 @@ struct Request {
   keys::KeyType key_type = keys::KeyType::kBls;
   std::string handle;
   std::string label;
-  SecretBytes secret;    // kImport
-  SecretBytes keystore;  // kImportEip2335 (JSON text)
-  SecretBytes password;  // kImportEip2335
-  Bytes data;            // message, public key, digest or report data, by op
+  SecretBytes secret;       // kImport
+  SecretBytes keystore;     // kImportEip2335 (JSON text)
+  SecretBytes password;     // kImportEip2335, kExportEip2335
+  uint32_t iterations = 0;  // kExportEip2335
+  Bytes data;               // message, public key, digest or report data, by op
   keys::BlsDst dst = keys::BlsDst::kSignature;
   std::string csr_pem;
   crypto::CertificateOptions certificate;
@@ -71,6 +75,7 @@ Bytes EncodeCertificate(const crypto::Certificate& certificate);
 Bytes EncodeTlsRegistration(const keys::TlsRegistration& registration);
 Bytes EncodeEnclaveInfo(const EnclaveInfo& info);
 Bytes EncodeQuote(const Quote& quote);
+Bytes EncodeKeystoreExport(const KeystoreExport& exported);
 
 // Each returns the decoded answer, the error the enclave sent (its category, code and message),
 // or "enclave_protocol" for a malformed payload.
@@ -82,6 +87,7 @@ Result<crypto::Certificate> DecodeCertificate(ByteSpan payload);
 Result<keys::TlsRegistration> DecodeTlsRegistration(ByteSpan payload);
 Result<EnclaveInfo> DecodeEnclaveInfo(ByteSpan payload);
 Result<Quote> DecodeQuote(ByteSpan payload);
+Result<KeystoreExport> DecodeKeystoreExport(ByteSpan payload);
 
 // The enclave's per-connection rules. Accept() returns the decoded request, or the error to
 // answer with; after an error the connection must be closed.

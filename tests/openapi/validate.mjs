@@ -142,6 +142,10 @@ class Daemon {
       // web3signer_v1 (by module_id) reach the stand-in.
       args.push('--web3signer-url', this.web3signerUrl, '--default-bls-module', 'bls_tls_signer_v1');
     }
+    if (process.env.CRYFTTEE_TEST_ENCLAVE === '1') {
+      // Remote mode (the second CI configuration): the same answers, keys in a cryfttee-enclave.
+      args.push('--enclave-addr', await this.startEnclave(env));
+    }
     args.push(...this.extraArgs);
     const log = fs.openSync(this.logFile, 'a');
     this.proc = spawn(path.join(BUILD, 'bin', 'cryfttee'), args, { env, stdio: ['ignore', log, log] });
@@ -152,13 +156,39 @@ class Daemon {
       if (this.proc.exitCode !== null) throw new Error(`daemon exited with ${this.proc.exitCode}:\n${this.log()}`);
       try {
         const r = await this.raw('GET', '/healthz');
-        if (r.status === this.readyStatus) return;
+        if (r.status === this.readyStatus) return this.checkKeyMode();
       } catch {
         // not listening yet
       }
       await sleep(50);
     }
     throw new Error(`daemon did not answer /healthz with ${this.readyStatus} within 15 s:\n${this.log()}`);
+  }
+
+  // The mode the suite claims to test is the one the daemon runs in.
+  async checkKeyMode() {
+    if (this.readyStatus !== 200) return;
+    const r = await this.raw('GET', '/v1/runtime/attestation');
+    const mode = JSON.parse(r.text).enclave?.mode;
+    const want = this.enclave ? 'remote' : 'in_process';
+    if (mode !== want) throw new Error(`daemon keys are ${mode}, expected ${want}`);
+  }
+
+  async startEnclave(env) {
+    const address = `unix:${path.join(this.dir, 'enclave.sock')}`;
+    const logFile = path.join(this.dir, 'enclave.log');
+    const log = fs.openSync(logFile, 'a');
+    this.enclave = spawn(path.join(BUILD, 'bin', 'cryfttee-enclave'),
+      ['--listen', address, '--data-dir', path.join(this.dir, 'data')], { env, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline) {
+      const text = fs.readFileSync(logFile, 'utf8');
+      if (text.includes('cryfttee-enclave ready')) return address;
+      if (this.enclave.exitCode !== null) throw new Error(`enclave exited with ${this.enclave.exitCode}:\n${text}`);
+      await sleep(50);
+    }
+    throw new Error('enclave not ready within 15 s');
   }
 
   log() {
@@ -181,6 +211,11 @@ class Daemon {
       const t = setTimeout(() => this.proc.kill('SIGKILL'), 8000);
       await this.exited;
       clearTimeout(t);
+    }
+    if (this.enclave && this.enclave.exitCode === null) {
+      const gone = new Promise((r) => this.enclave.once('exit', r));
+      this.enclave.kill('SIGTERM');
+      await gone;
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -83,6 +83,10 @@ class Daemon:
         if "--module-dir" not in extra_args:
             args += ["--module-dir", os.path.join(BUILD, "modules")]
         env = {k: v for k, v in os.environ.items() if not k.startswith("CRYFTTEE_")}
+        if os.environ.get("CRYFTTEE_TEST_ENCLAVE") == "1":
+            # Remote mode (the second CI configuration): the keys live in a cryfttee-enclave,
+            # one per data directory, kept across daemon restarts like a systemd unit's.
+            args += ["--enclave-addr", shared_enclave(workdir, data_dir, env).address]
         self.started = time.monotonic()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -115,14 +119,50 @@ class Daemon:
             conn.close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        return stop_process(self.proc)
+
+
+def stop_process(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+ENCLAVES = {}
+
+
+def shared_enclave(workdir, data_dir, env):
+    if data_dir not in ENCLAVES:
+        ENCLAVES[data_dir] = Enclave(workdir, data_dir, "enclave-%d" % len(ENCLAVES), env)
+    return ENCLAVES[data_dir]
+
+
+class Enclave:
+    """A cryfttee-enclave on a Unix socket in `workdir`, owning the vault in `data_dir`."""
+
+    def __init__(self, workdir, data_dir, name, env):
+        socket_path = os.path.join(workdir, name + ".sock")
+        self.address = "unix:" + socket_path
+        log_path = os.path.join(workdir, name + ".log")
+        args = [os.path.join(BUILD, "bin", "cryfttee-enclave"), "--listen", self.address,
+                "--data-dir", data_dir]
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(log_path, "r", errors="replace") as f:
+                text = f.read()
+            if "cryfttee-enclave ready" in text:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError("enclave exited %d:\n%s" % (self.proc.returncode, text))
+            time.sleep(0.02)
+        raise AssertionError("enclave not ready within 15 s")
 
 
 def verify(cases):
@@ -159,6 +199,8 @@ class SignerGrpcTest(unittest.TestCase):
     def tearDownClass(cls):
         for d in cls.daemons:
             d.stop()
+        for e in ENCLAVES.values():
+            stop_process(e.proc)
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def start(self, name, extra_args):

@@ -147,6 +147,7 @@ bool DaemonProcess::Spawn() {
       }
       enclave_ = std::make_unique<EnclaveProcess>(dir_.path(), data, SealArgsOf(options_.args),
                                                   options_.env);
+      enclave_->set_umask(options_.umask);
     }
     if (!enclave_->Running() && !enclave_->Start()) return false;
     args.insert(args.end(), {"--enclave-addr", enclave_->address()});

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,7 @@ bool EnclaveProcess::Start(int timeout_ms) {
   pid_ = ::fork();
   if (pid_ < 0) return false;
   if (pid_ == 0) {
+    if (umask_ >= 0) ::umask(static_cast<mode_t>(umask_));
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);

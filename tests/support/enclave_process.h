@@ -38,6 +38,8 @@ class EnclaveProcess {
   std::string socket_path() const { return run_dir_ + "/enclave.sock"; }
   std::string address() const { return "unix:" + socket_path(); }
   std::string Log() const;
+  // >= 0: the child's umask from the next Start (else inherited), like the daemon's.
+  void set_umask(int umask) { umask_ = umask; }
 
  private:
   std::string run_dir_;
@@ -47,6 +49,7 @@ class EnclaveProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
   int starts_ = 0;
+  int umask_ = -1;
 };
 
 // The seal options among daemon arguments (--seal-password-file X), for the enclave.

@@ -139,6 +139,26 @@ TEST_F(RemoteClientTest, BlsAndEcdsaKeysWorkThroughTheEnclave) {
   EXPECT_EQ(remote.Import(keys::KeyType::kSecp256k1, Bytes(32, 1), "again")->handle,
             imported->handle);
 
+  // A key handed to another signer leaves only as a keystore; a fresh one is not stored until it
+  // is imported back.
+  auto stored = remote.ExportEip2335(bls_key->handle, "transfer pw", 1024);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->public_key, bls_key->public_key);
+  auto back = local_->ImportEip2335(stored->keystore, "transfer pw", "");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->handle, bls_key->handle);
+  const size_t before = local_->List()->size();
+  auto fresh = remote.ExportEip2335("", "transfer pw", 1024);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(local_->List()->size(), before);
+  EXPECT_FALSE(local_->FindByPublicKey(fresh->public_key).ok());
+  auto kept = remote.ImportEip2335(fresh->keystore, "transfer pw", "kept");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->public_key, fresh->public_key);
+  EXPECT_EQ(remote.ExportEip2335(tls_key->handle, "pw", 1024).status().code(), "wrong_key_type");
+  EXPECT_EQ(remote.ExportEip2335("", "pw", 1).status().code(), "invalid_argument");
+  EXPECT_EQ(remote.ExportEip2335("", "", 1024).status().code(), "invalid_argument");
+
   auto quote = remote.GetQuote(Bytes(64, 4));
   ASSERT_TRUE(quote.ok());
   EXPECT_EQ(quote->provider, "none");

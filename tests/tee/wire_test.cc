@@ -123,6 +123,16 @@ TEST(WireRequest, EveryOpRoundTrips) {
   EXPECT_EQ(t.csr_pem, tls.csr_pem);
   EXPECT_EQ(t.certificate.common_name, "cn");
 
+  Request exp;
+  exp.op = Op::kExportEip2335;
+  exp.handle = "";  // a fresh key
+  exp.password = SecretBytes(AsBytes("transfer"));
+  exp.iterations = 16384;
+  Request x = RoundTrip(exp);
+  EXPECT_TRUE(x.handle.empty());
+  EXPECT_EQ(x.password.size(), 8u);
+  EXPECT_EQ(x.iterations, 16384u);
+
   Request quote;
   quote.op = Op::kQuote;
   quote.data = Bytes(64, 1);
@@ -233,6 +243,11 @@ TEST(WireAnswer, ValuesAndErrorsRoundTrip) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->der, sig.der);
   EXPECT_EQ(s->compact, sig.compact);
+
+  auto exported = DecodeKeystoreExport(EncodeKeystoreExport({"{\"version\":4}", Bytes(48, 7)}));
+  ASSERT_TRUE(exported.ok());
+  EXPECT_EQ(exported->keystore, "{\"version\":4}");
+  EXPECT_EQ(exported->public_key, Bytes(48, 7));
 
   auto info = DecodeEnclaveInfo(EncodeEnclaveInfo({1, "password_file", "none", 4}));
   ASSERT_TRUE(info.ok());

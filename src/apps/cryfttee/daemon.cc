@@ -78,11 +78,8 @@ api::RequestObserver ConnectionObserver(runtime::ConnectionTracker* tracker) {
 }
 
 // The one tee::Client of this process: the enclave named by enclave_addr (this process then
-// never holds a private key), else a vault opened here, also returned in `local_vault` for the
-// one host function that needs the vault itself (exporting a key to Web3Signer's keymanager).
-// Null after logging why not.
-std::shared_ptr<tee::Client> OpenKeys(const Config& config,
-                                      std::shared_ptr<keys::KeyVault>* local_vault) {
+// never holds a private key), else a vault opened here. Null after logging why not.
+std::shared_ptr<tee::Client> OpenKeys(const Config& config) {
   if (!config.enclave_addr.empty()) {
     tee::RemoteOptions options;
     options.address = *tee::ParseAddress(config.enclave_addr);  // validated with the config
@@ -117,7 +114,6 @@ std::shared_ptr<tee::Client> OpenKeys(const Config& config,
     spdlog::critical("{}", quotes.status().message());
     return nullptr;
   }
-  *local_vault = vault;
   return tee::MakeInProcessClient(std::move(vault), std::move(quotes).value());
 }
 
@@ -320,8 +316,7 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   runtime::ConnectionTracker tracker(config.api_transport, endpoint,
                                      config.connected_window_seconds * 1000);
 
-  std::shared_ptr<keys::KeyVault> local_vault;  // null with a remote enclave
-  std::shared_ptr<tee::Client> keys = OpenKeys(config, &local_vault);
+  std::shared_ptr<tee::Client> keys = OpenKeys(config);
   if (!keys) return 1;
   // KMS operator mode: its group key joins the key path here, so everything built from `keys`
   // below (host functions, signer backends, the gRPC signer) sees it like any other BLS key.
@@ -382,11 +377,10 @@ int RunDaemon(const Config& config, const std::map<std::string, std::string>& en
   }
   modules::HttpHostOptions http_options;
   http_options.keep_vault_copy = config.web3signer_vault_copy == "on";
-  registry_config.host_functions = [keys, local_vault, web3signer_client, http_options] {
+  registry_config.host_functions = [keys, web3signer_client, http_options] {
     std::vector<modules::HostFunction> all = modules::BaseHostFunctions();
     for (auto& f : modules::KeyVaultHostFunctions(keys)) all.push_back(std::move(f));
-    // With a remote enclave no vault is here: keymanager imports then fail with "no_vault".
-    for (auto& f : modules::HttpHostFunctions(web3signer_client, local_vault, http_options)) {
+    for (auto& f : modules::HttpHostFunctions(web3signer_client, keys, http_options)) {
       all.push_back(std::move(f));
     }
     return all;

@@ -32,6 +32,27 @@ TEST(EngineInspect, RejectsGarbage) {
   EXPECT_EQ(InspectWasm(Bytes{}).status().code(), "invalid_wasm");
 }
 
+// Found by wasm_loader_fuzzer: a data-count section claiming 2^31-1 segments made wabt reserve
+// ~300 GB before any check (an out-of-memory abort under ASan, std::bad_alloc otherwise).
+TEST(EngineInspect, RefusesDataCountTheModuleCannotHold) {
+  const Bytes header = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  Bytes huge = header;
+  for (uint8_t b : {0x0c, 0x05, 0xff, 0xff, 0xff, 0xff, 0x07}) huge.push_back(b);
+  Result<WasmInterface> refused = InspectWasm(huge);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "invalid_wasm");
+  EXPECT_NE(refused.status().message().find("data count 2147483647"), std::string::npos)
+      << refused.status().message();
+  auto m = LoadModule("datacount", huge, SmallLimits(), AllBaseGrants());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), "invalid_wasm");
+  // A count the rest of the module can hold passes: one passive, empty data segment.
+  Bytes fair = header;
+  for (uint8_t b : {0x0c, 0x01, 0x01, 0x0b, 0x03, 0x01, 0x01, 0x00}) fair.push_back(b);
+  Result<WasmInterface> w = InspectWasm(fair);
+  EXPECT_TRUE(w.ok()) << w.status().ToString();
+}
+
 TEST(EngineLoad, InvalidBytesFailCleanly) {
   Bytes wasm = TestWasm("hostile");
   wasm.resize(wasm.size() / 2);
