@@ -37,7 +37,7 @@ struct ServerOptions {
   // connections: Go does not retry a POST on a connection the server closed.
   std::chrono::milliseconds idle_timeout{120'000};
   size_t max_connections = 1024;
-  int threads = 0;  // 0 = one per core
+  int threads = 0;  // worker loops, 0 = one per core (a side loop, if any, adds one thread)
   // Runs when the shutdown grace period is over with requests still in flight, before the
   // server abandons them: it must make blocked handlers return (e.g. abort outbound calls), or
   // joining their threads would outlast the grace period.
@@ -107,7 +107,8 @@ class HttpServer {
   size_t DescriptorBudget() const;
 
   // Runs until SIGINT/SIGTERM (when `handle_signals`) or Shutdown(); then stops accepting, lets
-  // in-flight requests finish for up to `grace`, and returns.
+  // in-flight requests finish for up to `grace`, and returns. Every listener is added before Run
+  // (the Listen and Adopt calls are not thread-safe against a running server).
   void Run(bool handle_signals, std::chrono::milliseconds grace);
   // Thread-safe; may be called from any thread, including a handler.
   void Shutdown();
