@@ -157,9 +157,10 @@ bool IsDescriptorExhaustion(const boost::system::error_code& ec) {
 // another to take over epoll and the completion often moves between threads, so a keep-alive
 // request paid several futex wake-ups and context switches (≈ 9 per heartbeat,
 // docs/performance.md). A connection now lives on one loop from accept to close, and its read,
-// handler and write run on that loop's thread without a wake-up. Loop 0 also runs the acceptors,
-// signals and the control timers; accepted sockets move to the loop with the fewest busy, then
-// open, connections.
+// handler and write run on that loop's thread without a wake-up. Loop 0 runs only the acceptors,
+// signals and the control timers, never a handler: a handler may block for seconds (a slow
+// Web3Signer call waits up to its timeout), and the node must still connect meanwhile. Accepted
+// sockets move to the worker loop (1..threads) with the fewest busy, then open, connections.
 struct HttpServer::Impl : SessionRegistry {
   explicit Impl(ServerOptions o)
       : options(Normalized(std::move(o))),
@@ -178,14 +179,14 @@ struct HttpServer::Impl : SessionRegistry {
   static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int n) {
     std::vector<std::unique_ptr<asio::io_context>> out;
     // Hint 1: the scheduler never wakes a second thread; locking stays on, because other
-    // threads post to a loop (eviction, shutdown, the registry).
-    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    // threads post to a loop (eviction, shutdown, the registry). Loop 0 accepts, 1..n work.
+    for (int i = 0; i <= n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
     return out;
   }
 
   ServerOptions options;
   std::vector<std::unique_ptr<asio::io_context>> loops;
-  asio::io_context& ioc;  // loops[0]: acceptors, signals, control timers
+  asio::io_context& ioc;  // loops[0]: acceptors, signals, control timers; no sessions
   // Shutdown bookkeeping (signals, the drain deadline) runs on one strand of loop 0: timers are
   // not thread-safe and any loop may finish the last session.
   asio::strand<asio::io_context::executor_type> control;
@@ -207,15 +208,26 @@ struct HttpServer::Impl : SessionRegistry {
   std::set<std::shared_ptr<SessionBase>> sessions GUARDED_BY(mu);
   std::map<std::string, size_t> per_listener GUARDED_BY(mu);  // open sessions by listener name
 
-  // Runs on the control strand: calls on_tick, then waits tick_interval, until shutdown.
+  // Runs on the control strand: calls on_tick, then waits tick_interval, until shutdown. Loop 0
+  // never runs a handler, so its own liveness proves little: each tick also posts a probe to
+  // every other loop, and the next tick pings only once every probe has run, so a wedged worker
+  // stops the pings (a handler blocked for less than a tick interval does not).
   void Tick() {
     if (stopping) return;
-    options.on_tick();
+    if (probes_pending.load() == 0) {
+      options.on_tick();
+      probes_pending.store(loops.size() - 1);
+      for (size_t i = 1; i < loops.size(); ++i) {
+        asio::post(*loops[i], [this] { probes_pending.fetch_sub(1); });
+      }
+    }
     ticker.expires_after(options.tick_interval);
     ticker.async_wait([this](boost::system::error_code ec) {
       if (!ec) Tick();
     });
   }
+
+  std::atomic<size_t> probes_pending{0};
 
   size_t CapOf(const ListenerSpec& spec) const {
     size_t cap =
@@ -229,8 +241,8 @@ struct HttpServer::Impl : SessionRegistry {
   // Called on loop 0 for every accept.
   size_t PickLoop(std::optional<size_t> fixed) {
     if (fixed) return *fixed;
-    const size_t n = static_cast<size_t>(options.threads);  // the worker loops; side loop after
-    if (n == 1) return 0;
+    const size_t n = static_cast<size_t>(options.threads);  // worker loops 1..n; side loop after
+    if (n == 1) return 1;
     std::vector<size_t> busy(loops.size(), 0), open(loops.size(), 0);
     {
       MutexLock lock(&mu);
@@ -239,15 +251,16 @@ struct HttpServer::Impl : SessionRegistry {
         if (!s->idle()) ++busy[s->loop()];
       }
     }
-    size_t best = next_loop % n;
+    const size_t start = next_loop % n;
+    size_t best = 1 + start;
     for (size_t k = 1; k < n; ++k) {
-      size_t i = (next_loop + k) % n;
+      size_t i = 1 + (start + k) % n;
       if (std::tie(busy[i], open[i]) < std::tie(busy[best], open[best])) best = i;
     }
-    next_loop = best + 1;
+    next_loop = best;  // the scan after this one starts at the next worker
     return best;
   }
-  size_t next_loop = 1;  // loop 0 only: where PickLoop's scan starts (loop 0 also accepts)
+  size_t next_loop = 0;  // loop 0 only: where PickLoop's scan starts
 
   // The loop for `limits`: none (pick per connection) or the side loop, created on first use
   // (before Run, which starts a thread per loop).

@@ -1,6 +1,8 @@
-// The daemon's HTTP/1.1 server: N worker threads, each running its own event loop, any number of
-// listeners (Unix socket, TCP, TLS), each with its own router. A connection stays on the loop it
-// was given at accept, so a request never waits for another thread to be woken. Listeners with
+// The daemon's HTTP/1.1 server: N worker threads, each running its own event loop, and one thread
+// that only accepts (and runs the shutdown and watchdog timers), so a handler that blocks never
+// delays a new connection; any number of listeners (Unix socket, TCP, TLS), each with its own
+// router. A connection stays on the worker loop it was given at accept, so a request never waits
+// for another thread to be woken. Listeners with
 // `ListenerLimits::side_loop` get one extra thread of their own. Boost.Beast stays behind this
 // header.
 //
@@ -37,7 +39,8 @@ struct ServerOptions {
   // connections: Go does not retry a POST on a connection the server closed.
   std::chrono::milliseconds idle_timeout{120'000};
   size_t max_connections = 1024;
-  int threads = 0;  // worker loops, 0 = one per core (a side loop, if any, adds one thread)
+  // Worker loops, 0 = one per core (the accepting thread and a side loop, if any, come on top).
+  int threads = 0;
   // Runs when the shutdown grace period is over with requests still in flight, before the
   // server abandons them: it must make blocked handlers return (e.g. abort outbound calls), or
   // joining their threads would outlast the grace period.
@@ -46,8 +49,8 @@ struct ServerOptions {
   // and once when shutdown begins: the daemon tells systemd READY=1 and STOPPING=1 here.
   std::function<void()> on_serving;
   std::function<void()> on_stopping;
-  // Runs every `tick_interval` on the server's event loop while it serves (the systemd watchdog
-  // ping: a loop too wedged to run it stops the pings).
+  // Runs every `tick_interval` while the server serves and every loop still runs (the systemd
+  // watchdog ping: a loop too wedged to run for a whole interval stops the pings).
   std::chrono::milliseconds tick_interval{0};
   std::function<void()> on_tick;
 };
