@@ -42,14 +42,14 @@ std::optional<HttpResponse> TooLarge(const HttpRequest& req) {
       "a protocol message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
 }
 
-HttpResponse ReceiveMessage(Node* node, std::string_view route, const HttpRequest& req) {
+HttpResponse ReceiveMessage(Engine* node, std::string_view route, const HttpRequest& req) {
   if (auto refused = TooLarge(req)) return *refused;
   Status s = node->Receive(route, req.body);
   if (!s.ok()) return api::ErrorResponse(s);
   return api::JsonResponse({{"success", true}});
 }
 
-HttpResponse ReceiveCall(Node* node, const HttpRequest& req) {
+HttpResponse ReceiveCall(Engine* node, const HttpRequest& req) {
   if (auto refused = TooLarge(req)) return *refused;
   auto answer = node->ReceiveCall(kRouteNodePartial, req.body);
   if (!answer.ok()) return api::ErrorResponse(answer.status());
@@ -58,7 +58,7 @@ HttpResponse ReceiveCall(Node* node, const HttpRequest& req) {
   return resp;
 }
 
-HttpResponse AppSign(Node* node, const HttpRequest& req) {
+HttpResponse AppSign(Engine* node, const HttpRequest& req) {
   auto parsed = api::ParseJsonObject(req.body);
   if (!parsed.ok()) return api::ErrorResponse(parsed.status());
   JsonFields fields(*parsed, "");
@@ -83,14 +83,14 @@ HttpResponse AppSign(Node* node, const HttpRequest& req) {
   return api::JsonResponse(*answer);
 }
 
-HttpResponse Health(const Node* node) {
+HttpResponse Health(const Engine* node) {
   auto key = node->GroupKey();
   Json body = {{"success", true}, {"status", "ok"}, {"has_share", key.has_value()}};
   if (key) body["version"] = key->version;
   return api::JsonResponse(body);
 }
 
-HttpResponse Evidence(const Node* node, const std::string& token, const HttpRequest& req) {
+HttpResponse Evidence(const Engine* node, const std::string& token, const HttpRequest& req) {
   const std::string* auth = req.Header("authorization");
   const std::string prefix = "Bearer ";
   bool ok = !token.empty() && auth && auth->size() == prefix.size() + token.size() &&
@@ -145,7 +145,7 @@ std::map<std::pair<std::string, std::string>, uint64_t> ProtocolCounters::Snapsh
   return counts_;
 }
 
-std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters) {
+std::string RenderKmsMetrics(const Engine& node, const ProtocolCounters& counters) {
   std::ostringstream out;
   auto key = node.GroupKey();
   out << "# HELP kms_group_key_present 1 when this operator holds a share of a group key\n"
@@ -173,7 +173,7 @@ std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters)
 }
 
 void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
-  Node* node = o.node;
+  Engine* node = o.node;
   ProtocolCounters* counters = o.counters;
   for (std::string_view route : kMessageRoutes) {
     std::string r(route);
