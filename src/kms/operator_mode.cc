@@ -39,11 +39,6 @@ Result<std::string> LoadOrCreateEvidenceToken(const std::string& dir) {
   return token;
 }
 
-std::string DerivedOperatorId(ByteSpan identity_public_key) {
-  Sha256Digest digest = Sha256(identity_public_key);
-  return "op-" + HexEncode(ByteSpan(digest.data(), 6));
-}
-
 }  // namespace
 
 struct OperatorMode::Impl {
