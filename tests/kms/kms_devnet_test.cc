@@ -29,9 +29,11 @@
 #include <set>
 #include <thread>
 
+#include "apps/cryfttee-enclave/memory_scan.h"
 #include "core/bytes.h"
 #include "kms/authenticated_message.h"
 #include "kms/identity.h"
+#include "kms/operator_keys.h"
 #include "support/daemon_process.h"
 #include "support/raw_http.h"
 
@@ -210,6 +212,29 @@ TEST_F(KmsDevnet, DkgSignReshareAndAnOperatorLost) {
     EXPECT_FALSE(fs::is_empty(enclave + "/versions")) << enclave;
   }
   EXPECT_EQ(Status(0)["engine"], "process");
+
+  // op2's secret keys are nowhere in its daemon's memory; the same search finds op1's in op1's
+  // daemon (engine in process) and op2's in op2's enclave, so a clean result is not the search
+  // failing to read.
+  auto keys2 = LoadOrCreateOperatorKeys(Op(1)["enclave_data_dir"].get<std::string>() + "/kms", {});
+  ASSERT_TRUE(keys2.ok()) << keys2.status().ToString();
+  ASSERT_FALSE(keys2->created);
+  auto secret = [](const SecretBytes& s) { return Bytes(s.span().begin(), s.span().end()); };
+  std::vector<Bytes> needles = {secret(keys2->identity_secret), secret(keys2->encryption_secret)};
+  testing::ScanResult parent = testing::ScanProcessMemory(Op(1)["pid"].get<int>(), needles);
+  ASSERT_TRUE(parent.ok) << parent.error;
+  EXPECT_EQ(parent.hits[0], 0u) << "op2's identity key is in its daemon";
+  EXPECT_EQ(parent.hits[1], 0u) << "op2's encryption key is in its daemon";
+  testing::ScanResult enclave =
+      testing::ScanProcessMemory(Op(1)["enclave_pid"].get<int>(), {needles[1]});
+  ASSERT_TRUE(enclave.ok) << enclave.error;
+  EXPECT_GE(enclave.hits[0], 1u) << "the search did not find op2's encryption key in its enclave";
+  auto keys1 = LoadOrCreateOperatorKeys(Op(0)["data_dir"].get<std::string>() + "/kms", {});
+  ASSERT_TRUE(keys1.ok()) << keys1.status().ToString();
+  testing::ScanResult local =
+      testing::ScanProcessMemory(Op(0)["pid"].get<int>(), {secret(keys1->encryption_secret)});
+  ASSERT_TRUE(local.ok) << local.error;
+  EXPECT_GE(local.hits[0], 1u) << "the search did not find op1's encryption key in its daemon";
 
   // Signed through op2: its partial is prepared in its enclave, the peers' are combined by its
   // daemon.
