@@ -122,6 +122,8 @@ class Engine {
   // request's message under its DST (NodeScheme: pk in G1, sig in G2). Route "/node/partial".
   virtual Result<std::string> ReceiveCall(std::string_view route, std::string_view wire) = 0;
 
+  // An engine that cannot answer (its enclave is down) returns {"error": code, "message": text}
+  // from Pubkey, StatusJson and EvidenceJson (the protocol routes make that a 503).
   virtual nlohmann::json Pubkey() const = 0;  // GET /pubkey, fields fixed by issue 14
   // POST /app/sign. attestation_time in Unix seconds: the version in force then (default: the
   // active version). Codes: "no_group_key" (404), "invalid_argument" (400).

@@ -83,6 +83,16 @@ HttpResponse AppSign(Engine* node, const HttpRequest& req) {
   return api::JsonResponse(*answer);
 }
 
+// Engine JSON answers (Pubkey, EvidenceJson): an engine that cannot answer (its enclave is down)
+// returns {"error": code, "message"} instead, which is a 503 here, never a 200.
+HttpResponse EngineJson(Json body) {
+  if (body.is_object() && body.contains("error") && body["error"].is_string()) {
+    return api::ErrorResponse(Status::Unavailable(body["error"].get<std::string>(),
+                                                  body.value("message", "engine unavailable")));
+  }
+  return api::JsonResponse(body);
+}
+
 HttpResponse Health(const Engine* node) {
   auto key = node->GroupKey();
   Json body = {{"success", true}, {"status", "ok"}, {"has_share", key.has_value()}};
@@ -101,7 +111,9 @@ HttpResponse Evidence(const Engine* node, const std::string& token, const HttpRe
                               "GET /evidence needs \"Authorization: Bearer <token>\" with the "
                               "token in <data_dir>/kms/evidence-token");
   }
-  return api::JsonResponse(EvidenceBody(node->EvidenceJson()));
+  Json evidence = node->EvidenceJson();
+  if (evidence.is_object() && evidence.contains("error")) return EngineJson(std::move(evidence));
+  return api::JsonResponse(EvidenceBody(evidence));
 }
 
 std::string EscapeLabel(const std::string& v) {
@@ -184,8 +196,7 @@ void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
   router.Add("POST", std::string(kRouteNodePartial), [node, counters](const HttpRequest& req) {
     return Counted(counters, std::string(kRouteNodePartial), ReceiveCall(node, req));
   });
-  router.Add("GET", "/pubkey",
-             [node](const HttpRequest&) { return api::JsonResponse(node->Pubkey()); });
+  router.Add("GET", "/pubkey", [node](const HttpRequest&) { return EngineJson(node->Pubkey()); });
   router.Add("POST", "/app/sign", [node, counters](const HttpRequest& req) {
     return Counted(counters, "/app/sign", AppSign(node, req));
   });

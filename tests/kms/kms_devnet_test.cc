@@ -411,6 +411,9 @@ TEST_F(KmsDevnet, ProtocolEndpointsRefuseBadMessages) {
   RawResponse down = TcpRequest(enclave_port, "POST", "/dkg/share", "{not json");
   EXPECT_EQ(down.Json()["code"], "enclave_unavailable") << down.body;
   EXPECT_EQ(Status(3)["node"]["error"], "enclave_unavailable") << Status(3).dump();
+  RawResponse pubkey = TcpRequest(enclave_port, "GET", "/pubkey");
+  EXPECT_EQ(pubkey.status, 503) << pubkey.body;
+  EXPECT_EQ(pubkey.Json()["code"], "enclave_unavailable") << pubkey.body;
   EXPECT_EQ(::kill(Op(3)["pid"].get<int>(), 0), 0);  // the daemon is still running
 }
 
