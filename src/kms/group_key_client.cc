@@ -13,7 +13,7 @@ Status NotBls(std::string_view handle) {
 
 }  // namespace
 
-GroupKeyClient::GroupKeyClient(std::shared_ptr<tee::Client> inner, Node* node)
+GroupKeyClient::GroupKeyClient(std::shared_ptr<tee::Client> inner, Engine* node)
     : inner_(std::move(inner)), node_(node) {}
 
 std::optional<keys::KeyInfo> GroupKeyClient::GroupKeyInfo() const {

@@ -4,7 +4,7 @@
 //
 //   List / Get / FindByPublicKey   the vault's keys, then the group key (handle "kms-…",
 //                                  threshold {t, n, version}; label "kms group key")
-//   SignBls / ProveBlsPossession   for the group key: Node::NodeSign (own partial + t-1 from
+//   SignBls / ProveBlsPossession   for the group key: Engine::NodeSign (own partial + t-1 from
 //                                  peers, each verified, Lagrange-combined, verified under the
 //                                  group key), under the same DSTs as a vault key
 //   everything else                the wrapped client (the group key cannot make ECDSA
@@ -12,23 +12,23 @@
 //
 // So the API's key list, status, readiness, the signer module's keyvault_sign and the gRPC
 // signer all see the group key as an ordinary BLS key, and a sign with its handle returns a
-// signature that verifies under it. Codes of the group-key path: Node::NodeSign's
+// signature that verifies under it. Codes of the group-key path: Engine::NodeSign's
 // ("no_group_key" 404, "threshold_unavailable" 503), "wrong_key_type".
 //
-// Thread-safe (the wrapped client and Node are).
+// Thread-safe (the wrapped client and the engine are).
 #pragma once
 
 #include <atomic>
 #include <memory>
 
-#include "kms/node.h"
+#include "kms/engine.h"
 #include "tee/client.h"
 
 namespace cryfttee::kms {
 
 class GroupKeyClient final : public tee::Client {
  public:
-  GroupKeyClient(std::shared_ptr<tee::Client> inner, Node* node);
+  GroupKeyClient(std::shared_ptr<tee::Client> inner, Engine* node);
 
   Result<tee::EnclaveInfo> Hello() override { return inner_->Hello(); }
   Result<keys::KeyInfo> Generate(keys::KeyType type, std::string_view label) override {
@@ -74,7 +74,7 @@ class GroupKeyClient final : public tee::Client {
   Result<Bytes> Sign(ByteSpan message, std::string_view dst);
 
   const std::shared_ptr<tee::Client> inner_;
-  Node* const node_;
+  Engine* const node_;
   std::atomic<uint64_t> sign_count_{0};
   std::atomic<int64_t> last_sign_at_ms_{0};
 };

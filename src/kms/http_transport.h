@@ -30,7 +30,7 @@
 #include <string>
 #include <thread>
 
-#include "kms/node.h"
+#include "kms/engine.h"
 
 namespace cryfttee::net {
 class HttpClient;

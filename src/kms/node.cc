@@ -14,6 +14,7 @@
 #include "crypto/x25519_envelope.h"
 #include "kms/authenticated_message.h"
 #include "kms/node_internal.h"
+#include "kms/node_sign.h"
 
 namespace cryfttee::kms {
 namespace {
@@ -21,7 +22,6 @@ namespace {
 using threshold::G1Group;
 using threshold::G2Group;
 
-constexpr std::chrono::milliseconds kCallTimeout{2000};
 // The only DSTs peers sign node partials under: the staking signature and its proof of
 // possession (node scheme). Anything else would make the operators a signing oracle for other
 // protocols.
@@ -383,10 +383,10 @@ Result<nlohmann::json> Node::AppSign(std::string_view app_id,
                         {"index", v->share.index}};
 }
 
-Result<Bytes> Node::NodeSign(ByteSpan message, std::string_view dst) {
+Result<NodeSignPlan> Node::PrepareNodeSign(ByteSpan message, std::string_view dst) {
+  NodeSignPlan plan;
   std::optional<keys::ShareVersion> v;
   VersionMeta meta;
-  std::vector<OperatorSetPeer> operators;
   uint64_t seq_base = 0;
   {
     MutexLock lock(&impl_->mu);
@@ -394,56 +394,42 @@ Result<Bytes> Node::NodeSign(ByteSpan message, std::string_view dst) {
     if (!active) return Status::NotFound("no_group_key", "no DKG has completed yet");
     meta = *active;
     CRYFTTEE_ASSIGN_OR_RETURN(v, impl_->store->AtTime(meta.version));
-    operators = impl_->operators;
+    plan.operators = impl_->operators;
     // Sequence numbers of calls: above every earlier one, also across restarts (clock-based).
     seq_base = std::max(impl_->call_seq, impl_->now_ms * 1000);
     impl_->call_seq = seq_base + meta.members.size() + 1;
   }
-  using S = threshold::NodeScheme;
-  CRYFTTEE_ASSIGN_OR_RETURN(auto h, S::HashToSig(message, dst));
-  std::vector<threshold::PartialSignature<S>> partials;
-  CRYFTTEE_ASSIGN_OR_RETURN(auto own, threshold::PartialSign<S>(v->share, message, dst));
-  partials.push_back({v->share.index, own});
+  CRYFTTEE_ASSIGN_OR_RETURN(auto own,
+                            threshold::PartialSign<threshold::NodeScheme>(v->share, message, dst));
+  auto own_enc = G2Group::Encode(own);
+  plan.self_id = impl_->options.self_id;
+  plan.version = meta.version;
+  plan.t = meta.t;
+  plan.own_index = v->share.index;
+  plan.own_partial.assign(own_enc.begin(), own_enc.end());
+  for (const auto& p : meta.verification_g1) {
+    auto enc = G1Group::Encode(p);
+    plan.verification_g1.emplace_back(enc.begin(), enc.end());
+  }
   PartialRequestBody request{meta.version, Bytes(message.begin(), message.end()), std::string(dst)};
   for (const auto& [id, index] : meta.members) {
-    if (partials.size() >= meta.t) break;
     if (id == impl_->options.self_id) continue;
-    const OperatorSetPeer* peer = FindPeer(operators, id);
+    const OperatorSetPeer* peer = FindPeer(plan.operators, id);
     if (!peer) continue;  // removed from the operator set: it no longer contributes
-    auto wire = impl_->Encode("partial_request", 0, ++seq_base, id, ToJson(request));
-    if (!wire.ok()) return wire.status();
-    auto answer =
-        impl_->transport->Call(*peer, kRouteNodePartial, std::move(wire).value(), kCallTimeout);
-    if (!answer.ok()) {
-      spdlog::warn("kms node sign: {} did not answer: {}", id, answer.status().ToString());
-      continue;
-    }
-    auto m = DecodeMessage(*answer);
-    if (!m.ok() || m->header.type != "partial" || m->header.from != id ||
-        !Authenticate(*m, operators, impl_->options.self_id, Bls12381Identity()).ok())
-      continue;
-    auto body = DecodePartialBody(m->body);
-    if (!body.ok() || body->version != meta.version || body->index != index) continue;
-    auto point = G2Group::Decode(body->partial);
-    if (!point.ok()) continue;
-    threshold::PartialSignature<S> p{index, *point};
-    if (!threshold::VerifyPartial<S>(meta.verification_g1, h, p)) {
-      spdlog::warn("kms node sign: invalid partial from {}", id);
-      continue;
-    }
-    partials.push_back(p);
+    CRYFTTEE_ASSIGN_OR_RETURN(std::string wire,
+                              impl_->Encode("partial_request", 0, ++seq_base, id, ToJson(request)));
+    plan.requests.push_back({*peer, index, std::move(wire)});
   }
-  if (partials.size() < meta.t)
-    return Status::Unavailable(
-        "threshold_unavailable",
-        std::to_string(partials.size()) + " valid partials, need " + std::to_string(meta.t));
-  // Every partial was verified on arrival: recombine without checking them again, then check
-  // the result once under the group key.
-  CRYFTTEE_ASSIGN_OR_RETURN(auto combined, threshold::Interpolate<S>(partials));
-  if (!S::PairingCheck(meta.verification_g1[0], h, combined))
-    return Status::Internal("internal", "combined signature does not verify");
-  auto enc = G2Group::Encode(combined);
-  return Bytes(enc.begin(), enc.end());
+  return plan;
+}
+
+Result<Bytes> Node::NodeSign(ByteSpan message, std::string_view dst) {
+  CRYFTTEE_ASSIGN_OR_RETURN(NodeSignPlan plan, PrepareNodeSign(message, dst));
+  return CombineNodeSign(plan, message, dst, *impl_->transport);
+}
+
+OperatorPublicKeys Node::PublicKeys() const {
+  return {impl_->identity->PublicKey(), impl_->encryption_public_key};
 }
 
 std::optional<GroupKeyInfo> Node::GroupKey() const {

@@ -33,64 +33,14 @@
 
 #include "core/bytes.h"
 #include "core/status.h"
+#include "kms/engine.h"
 #include "kms/identity.h"
 #include "kms/operator_set.h"
 
 namespace cryfttee::kms {
 
-// Delivery of protocol messages. The daemon implements it over HTTP (POST <peer.address><route>,
-// retries with exponential backoff, broadcast = one Send per peer); tests implement it in memory.
-// Implementations must not call back into the Node synchronously from Send while holding locks
-// of their own that Receive would need; Node never holds its lock while calling Send.
-class Transport {
- public:
-  virtual ~Transport() = default;
-  // Fire-and-forget delivery of one encoded authenticated message (EncodeMessage output).
-  virtual void Send(const OperatorSetPeer& peer, std::string_view route, std::string wire) = 0;
-  // Request/answer (used for node-signing partials): POSTs `wire` and returns the answer body.
-  virtual Result<std::string> Call(const OperatorSetPeer& peer, std::string_view route,
-                                   std::string wire, std::chrono::milliseconds timeout) = 0;
-};
-
-enum class VssScheme { kPedersen, kFeldman };
-
-struct NodeOptions {
-  std::string self_id;   // this operator's id in the peering file
-  std::string data_dir;  // share versions (keys::ShareStore), evidence, session log
-  VssScheme scheme = VssScheme::kPedersen;
-  // A session must finish (or abort) before the next boundary.
-  std::chrono::milliseconds interval{30000};
-  // threshold rule: t = floor(n * numerator / denominator) + 1, at least 2 (seed: 2/3 honest)
-  uint32_t threshold_numerator = 2, threshold_denominator = 3;
-  // Test-only misbehaviour for the fraud tests ("", "invalid_share", "equivocate"); the daemon
-  // accepts it only with an explicit test flag/env, and says so loudly in the log.
-  std::string test_misbehaviour;
-};
-
-// The threshold group key as the node API lists it.
-struct GroupKeyInfo {
-  Bytes public_key;     // 48-byte compressed G1 (= commitments_g1[0])
-  Bytes public_key_g2;  // 96-byte compressed G2 (= commitments[0]), same secret
-  uint32_t t = 0;
-  uint32_t n = 0;
-  uint64_t version = 0;  // boundary of the session that made the sharing, Unix SECONDS
-  std::string handle;    // "kms-" + hex(SHA-256(public_key)[0..8]), stable across reshares
-};
-
-// t for n operators under the rule above (at least 2, at most n). 0 when n < 2.
-uint32_t ThresholdFor(uint32_t n, uint32_t numerator, uint32_t denominator);
-
-// The routes Receive accepts.
-inline constexpr std::string_view kRouteDkgCommitment = "/dkg/commitment";
-inline constexpr std::string_view kRouteDkgShare = "/dkg/share";
-inline constexpr std::string_view kRouteDkgAck = "/dkg/ack";
-inline constexpr std::string_view kRouteReshareCommitment = "/reshare/commitment";
-inline constexpr std::string_view kRouteReshareShare = "/reshare/share";
-inline constexpr std::string_view kRouteReshareAck = "/reshare/ack";
-inline constexpr std::string_view kRouteReshareComplete = "/reshare/complete";
-inline constexpr std::string_view kRouteNodePartial = "/node/partial";
-
-class Node {  // thread-safe: HTTP handlers, the scheduler and Tick may call concurrently
+// The in-process engine. Thread-safe: HTTP handlers, the scheduler and Tick may call concurrently.
+class Node final : public Engine {
  public:
   // Opens (creating) data_dir, its share store and the evidence log. `identity` signs the
   // protocol messages and this operator's dealer records (commitments, shares: what evidence is
@@ -102,36 +52,25 @@ class Node {  // thread-safe: HTTP handlers, the scheduler and Tick may call con
                                             std::unique_ptr<IdentitySigner> identity,
                                             Bytes encryption_secret_key /* X25519, 32 bytes */,
                                             Transport* transport);
-  ~Node();
+  ~Node() override;
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // The scheduler calls this at each interval boundary (Unix ms, multiple of the interval) with
-  // the freshly read operator set: starts DKG (no group key yet) or reshare (key exists), with the
-  // boundary as the session id. An unfinished older session is aborted.
-  void OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> operators);
-  void Tick(uint64_t now_unix_ms);  // timeouts and retries; called every ~100 ms
-  // An incoming protocol message on `route` ("/dkg/commitment", "/dkg/share", "/dkg/ack",
-  // "/reshare/commitment", "/reshare/share", "/reshare/ack", "/reshare/complete").
-  // Codes: see authenticated_message.h (400/401/413) plus "unknown_session" (400,
-  // kInvalidArgument), "wrong_route" (400) when the payload type does not match the route.
-  Status Receive(std::string_view route, std::string_view wire);
-  // Internal, authenticated request/answer: this operator's partial signature in G2 over `message`
-  // under `dst` (NodeScheme: pk in G1, sig in G2) for node signing. Route "/node/partial".
-  Result<std::string> ReceiveCall(std::string_view route, std::string_view wire);
-
-  nlohmann::json Pubkey() const;  // GET /pubkey, fields fixed by issue 14
-  // POST /app/sign. attestation_time in Unix seconds: the version in force then (default: the
-  // active version).
-  // Codes: "no_group_key" (404), "invalid_argument" (400).
-  Result<nlohmann::json> AppSign(std::string_view app_id, std::optional<uint64_t> attestation_time);
-  // Threshold signature for the node API: own partial + Call() to peers until t valid partials,
-  // each verified against the verification vector, then Lagrange-combined and verified under the
-  // group key. Codes: "no_group_key" (404 / kNotFound), "threshold_unavailable" (503).
-  Result<Bytes> NodeSign(ByteSpan message, std::string_view dst);
-  std::optional<GroupKeyInfo> GroupKey() const;  // public key G1 (48 B), t, n, version, handle
-  nlohmann::json StatusJson() const;    // operator set, active version, last session + outcome
-  nlohmann::json EvidenceJson() const;  // fraud records, each verifiable offline
+  // Engine (kms/engine.h documents each).
+  void OnBoundary(uint64_t boundary_unix_ms, std::vector<OperatorSetPeer> operators) override;
+  void Tick(uint64_t now_unix_ms) override;
+  Status Receive(std::string_view route, std::string_view wire) override;
+  Result<std::string> ReceiveCall(std::string_view route, std::string_view wire) override;
+  nlohmann::json Pubkey() const override;
+  Result<nlohmann::json> AppSign(std::string_view app_id,
+                                 std::optional<uint64_t> attestation_time) override;
+  Result<NodeSignPlan> PrepareNodeSign(ByteSpan message, std::string_view dst) override;
+  // PrepareNodeSign + CombineNodeSign over the transport given to Open.
+  Result<Bytes> NodeSign(ByteSpan message, std::string_view dst) override;
+  std::optional<GroupKeyInfo> GroupKey() const override;
+  nlohmann::json StatusJson() const override;
+  nlohmann::json EvidenceJson() const override;
+  OperatorPublicKeys PublicKeys() const override;
 
   struct Impl;  // the engine's state (kms/node_internal.h; opaque to users)
 

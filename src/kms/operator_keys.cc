@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/sha256.h"
 #include "crypto/bls12_381/bls.h"
 #include "crypto/random.h"
 #include "crypto/x25519_envelope.h"
@@ -140,6 +141,11 @@ Result<OperatorKeys> LoadOrCreateOperatorKeys(const std::string& dir,
                             keys::SealRoot::Open(dir, seal, /*may_initialize=*/!exists));
   if (exists) return Open(path, root, *text);
   return Create(path, root);
+}
+
+std::string DerivedOperatorId(ByteSpan identity_public_key) {
+  Sha256Digest digest = Sha256(identity_public_key);
+  return "op-" + HexEncode(ByteSpan(digest.data(), 6));
 }
 
 }  // namespace cryfttee::kms

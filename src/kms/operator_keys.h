@@ -45,4 +45,8 @@ struct OperatorKeys {
 Result<OperatorKeys> LoadOrCreateOperatorKeys(const std::string& dir,
                                               const keys::SealOptions& seal);
 
+// The default operator id: "op-" + 12 hex digits of SHA-256(identity public key). The parent of
+// an enclave derives it from the public key the enclave returns.
+std::string DerivedOperatorId(ByteSpan identity_public_key);
+
 }  // namespace cryfttee::kms

@@ -2,15 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 #include "api/responses.h"
 #include "core/atomic_file.h"
+#include "core/file_util.h"
 #include "core/sha256.h"
 #include "crypto/random.h"
+#include "kms/enclave_engine.h"
 #include "kms/group_key_client.h"
 #include "kms/http_transport.h"
 #include "kms/operator_keys.h"
 #include "kms/protocol_api.h"
 #include "kms/scheduler.h"
+#include "tee/remote_client.h"
 
 namespace cryfttee::kms {
 namespace {
@@ -39,9 +44,51 @@ Result<std::string> LoadOrCreateEvidenceToken(const std::string& dir) {
   return token;
 }
 
-std::string DerivedOperatorId(ByteSpan identity_public_key) {
-  Sha256Digest digest = Sha256(identity_public_key);
-  return "op-" + HexEncode(ByteSpan(digest.data(), 6));
+// The engine in this process: keys in <data_dir>/kms/operator-keys.json, shares beside them.
+Result<std::unique_ptr<Engine>> OpenLocalEngine(NodeOptions node_options,
+                                                const keys::SealOptions& seal,
+                                                Transport* transport) {
+  CRYFTTEE_ASSIGN_OR_RETURN(OperatorKeys keys,
+                            LoadOrCreateOperatorKeys(node_options.data_dir, seal));
+  if (keys.created) {
+    spdlog::info("kms: generated this operator's identity and encryption keys in {}",
+                 node_options.data_dir);
+  }
+  if (node_options.self_id.empty())
+    node_options.self_id = DerivedOperatorId(keys.identity_public_key);
+  CRYFTTEE_ASSIGN_OR_RETURN(std::unique_ptr<IdentitySigner> signer,
+                            NewBls12381Signer(keys.identity_secret.span()));
+  Bytes encryption_secret(keys.encryption_secret.span().begin(),
+                          keys.encryption_secret.span().end());
+  auto node = Node::Open(std::move(node_options), std::move(signer), std::move(encryption_secret),
+                         transport);
+  // Node::Open took a copy it owns; this one is wiped now.
+  SecureWipe(encryption_secret.data(), encryption_secret.size());
+  if (!node.ok()) return node.status();
+  return std::unique_ptr<Engine>(std::move(node).value());
+}
+
+// The engine in the enclave. A daemon and its enclave often start together: the enclave gets a
+// few seconds to come up before operator mode gives up.
+Result<std::unique_ptr<Engine>> OpenEnclaveEngine(const NodeOptions& node_options,
+                                                  std::shared_ptr<tee::RemoteClient> enclave,
+                                                  Transport* transport) {
+  EnclaveCall call = [enclave](tee::wire::Op op, ByteSpan payload) {
+    return enclave->CallKms(op, payload);
+  };
+  constexpr auto kPatience = std::chrono::seconds(10);
+  const auto give_up = std::chrono::steady_clock::now() + kPatience;
+  for (;;) {
+    auto engine = EnclaveEngine::Open(node_options, call, transport);
+    if (engine.ok()) {
+      spdlog::info("kms: the protocol engine, operator keys and shares are in the enclave");
+      return std::unique_ptr<Engine>(std::move(engine).value());
+    }
+    if (engine.status().code() != "enclave_unavailable" ||
+        std::chrono::steady_clock::now() >= give_up)
+      return engine.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
 }
 
 }  // namespace
@@ -52,7 +99,8 @@ struct OperatorMode::Impl {
   Bytes identity_public_key, encryption_public_key;
   std::string evidence_token;
   std::unique_ptr<HttpTransport> transport;
-  std::unique_ptr<Node> node;
+  std::unique_ptr<Engine> node;  // kms::Node here, or EnclaveEngine in remote-enclave mode
+  std::string engine_location = "process";
   std::shared_ptr<GroupKeyClient> keys;
   ProtocolCounters counters;
   api::Router router;
@@ -69,16 +117,6 @@ Result<std::unique_ptr<OperatorMode>> OperatorMode::Open(OperatorModeOptions opt
                                                          std::shared_ptr<tee::Client> inner_keys) {
   auto impl = std::make_unique<Impl>();
   const std::string dir = options.data_dir + "/kms";
-  CRYFTTEE_ASSIGN_OR_RETURN(OperatorKeys keys, LoadOrCreateOperatorKeys(dir, options.seal));
-  impl->identity_public_key = keys.identity_public_key;
-  impl->encryption_public_key = keys.encryption_public_key;
-  impl->id = options.operator_id.empty() ? DerivedOperatorId(keys.identity_public_key)
-                                         : options.operator_id;
-  if (keys.created) {
-    spdlog::info("kms: generated this operator's identity and encryption keys in {}", dir);
-  }
-  CRYFTTEE_ASSIGN_OR_RETURN(impl->evidence_token, LoadOrCreateEvidenceToken(dir));
-
   HttpTransportOptions transport_options;
   // A message not delivered within one interval belongs to a session that is over.
   transport_options.delivery_deadline = options.interval;
@@ -87,7 +125,7 @@ Result<std::unique_ptr<OperatorMode>> OperatorMode::Open(OperatorModeOptions opt
   impl->transport = std::make_unique<HttpTransport>(transport_options);
 
   NodeOptions node_options;
-  node_options.self_id = impl->id;
+  node_options.self_id = options.operator_id;  // "": derived from the identity key below
   node_options.data_dir = dir;
   node_options.scheme = options.scheme;
   node_options.interval = options.interval;
@@ -100,16 +138,24 @@ Result<std::unique_ptr<OperatorMode>> OperatorMode::Open(OperatorModeOptions opt
         "(kms_test_misbehaviour). Never run this outside a test.",
         options.test_misbehaviour);
   }
-  CRYFTTEE_ASSIGN_OR_RETURN(std::unique_ptr<IdentitySigner> signer,
-                            NewBls12381Signer(keys.identity_secret.span()));
-  Bytes encryption_secret(keys.encryption_secret.span().begin(),
-                          keys.encryption_secret.span().end());
-  auto node = Node::Open(std::move(node_options), std::move(signer), std::move(encryption_secret),
-                         impl->transport.get());
-  // Node::Open took a copy it owns; this one is wiped now.
-  SecureWipe(encryption_secret.data(), encryption_secret.size());
-  if (!node.ok()) return node.status();
-  impl->node = std::move(node).value();
+  if (auto enclave = std::dynamic_pointer_cast<tee::RemoteClient>(inner_keys)) {
+    // Remote-enclave mode: the engine, the operator keys and the shares live in the enclave;
+    // this process relays its messages and holds only public keys.
+    CRYFTTEE_ASSIGN_OR_RETURN(impl->node,
+                              OpenEnclaveEngine(node_options, enclave, impl->transport.get()));
+    impl->engine_location = "enclave";
+  } else {
+    CRYFTTEE_ASSIGN_OR_RETURN(impl->node,
+                              OpenLocalEngine(node_options, options.seal, impl->transport.get()));
+  }
+  OperatorPublicKeys public_keys = impl->node->PublicKeys();
+  impl->identity_public_key = public_keys.identity_public_key;
+  impl->encryption_public_key = public_keys.encryption_public_key;
+  impl->id = options.operator_id.empty() ? DerivedOperatorId(impl->identity_public_key)
+                                         : options.operator_id;
+  CRYFTTEE_RETURN_IF_ERROR(CreatePrivateDirectories(dir));  // the evidence token only
+  CRYFTTEE_ASSIGN_OR_RETURN(impl->evidence_token, LoadOrCreateEvidenceToken(dir));
+
   impl->keys = std::make_shared<GroupKeyClient>(std::move(inner_keys), impl->node.get());
 
   ProtocolApiOptions api_options;
@@ -179,6 +225,7 @@ json OperatorMode::StatusJson() const {
   json body = {
       {"enabled", true},
       {"operator", PeeringEntry()},
+      {"engine", impl_->engine_location},
       {"interval_ms", impl_->options.interval.count()},
       {"scheme", impl_->options.scheme == VssScheme::kPedersen ? "pedersen" : "feldman"},
       {"threshold_rule", std::to_string(impl_->options.threshold_numerator) + "/" +

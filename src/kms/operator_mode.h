@@ -1,8 +1,12 @@
 // Operator mode: everything the daemon wires up when [kms] is configured (docs/threshold.md,
 // "Operator guide"). It owns, in start-up order:
-//   operator keys   <data_dir>/kms/operator-keys.json (identity + encryption, sealed)
 //   HttpTransport   outbound protocol messages to the peers
-//   Node            the protocol engine (kms/node.h), data in <data_dir>/kms
+//   engine          kms::Node (kms/node.h) in this process, with the operator keys
+//                   (<data_dir>/kms/operator-keys.json: identity + encryption, sealed) and
+//                   shares in <data_dir>/kms; or, when the daemon's keys are a remote enclave
+//                   (tee::RemoteClient, --enclave-addr), kms::EnclaveEngine: the Node, its keys
+//                   and shares are in the enclave's data dir and this process holds none of them
+//                   (kms/enclave_engine.h)
 //   GroupKeyClient  the daemon's tee::Client with the group key added (keys())
 //   protocol router the routes of kms/protocol_api.h, for the daemon's "kms" listener
 //   Scheduler       boundaries and ticks (Start, after the listener is bound)
@@ -10,7 +14,8 @@
 // The daemon must build everything that reaches keys from keys() (host functions, signer
 // backends, the gRPC signer), so the group key is on the one key path.
 //
-// Codes of Open: those of LoadOrCreateOperatorKeys and Node::Open, "io_error".
+// Codes of Open: those of LoadOrCreateOperatorKeys and Node::Open, or of EnclaveEngine::Open
+// (an enclave that does not answer within 10 s: "enclave_unavailable"), "io_error".
 // Threading: Open/SetAdvertisedAddress/Start/Stop from the daemon's main thread; the rest
 // (status, routes) from any thread.
 #pragma once

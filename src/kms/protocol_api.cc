@@ -42,14 +42,14 @@ std::optional<HttpResponse> TooLarge(const HttpRequest& req) {
       "a protocol message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
 }
 
-HttpResponse ReceiveMessage(Node* node, std::string_view route, const HttpRequest& req) {
+HttpResponse ReceiveMessage(Engine* node, std::string_view route, const HttpRequest& req) {
   if (auto refused = TooLarge(req)) return *refused;
   Status s = node->Receive(route, req.body);
   if (!s.ok()) return api::ErrorResponse(s);
   return api::JsonResponse({{"success", true}});
 }
 
-HttpResponse ReceiveCall(Node* node, const HttpRequest& req) {
+HttpResponse ReceiveCall(Engine* node, const HttpRequest& req) {
   if (auto refused = TooLarge(req)) return *refused;
   auto answer = node->ReceiveCall(kRouteNodePartial, req.body);
   if (!answer.ok()) return api::ErrorResponse(answer.status());
@@ -58,7 +58,7 @@ HttpResponse ReceiveCall(Node* node, const HttpRequest& req) {
   return resp;
 }
 
-HttpResponse AppSign(Node* node, const HttpRequest& req) {
+HttpResponse AppSign(Engine* node, const HttpRequest& req) {
   auto parsed = api::ParseJsonObject(req.body);
   if (!parsed.ok()) return api::ErrorResponse(parsed.status());
   JsonFields fields(*parsed, "");
@@ -83,14 +83,24 @@ HttpResponse AppSign(Node* node, const HttpRequest& req) {
   return api::JsonResponse(*answer);
 }
 
-HttpResponse Health(const Node* node) {
+// Engine JSON answers (Pubkey, EvidenceJson): an engine that cannot answer (its enclave is down)
+// returns {"error": code, "message"} instead, which is a 503 here, never a 200.
+HttpResponse EngineJson(Json body) {
+  if (body.is_object() && body.contains("error") && body["error"].is_string()) {
+    return api::ErrorResponse(Status::Unavailable(body["error"].get<std::string>(),
+                                                  body.value("message", "engine unavailable")));
+  }
+  return api::JsonResponse(body);
+}
+
+HttpResponse Health(const Engine* node) {
   auto key = node->GroupKey();
   Json body = {{"success", true}, {"status", "ok"}, {"has_share", key.has_value()}};
   if (key) body["version"] = key->version;
   return api::JsonResponse(body);
 }
 
-HttpResponse Evidence(const Node* node, const std::string& token, const HttpRequest& req) {
+HttpResponse Evidence(const Engine* node, const std::string& token, const HttpRequest& req) {
   const std::string* auth = req.Header("authorization");
   const std::string prefix = "Bearer ";
   bool ok = !token.empty() && auth && auth->size() == prefix.size() + token.size() &&
@@ -101,7 +111,9 @@ HttpResponse Evidence(const Node* node, const std::string& token, const HttpRequ
                               "GET /evidence needs \"Authorization: Bearer <token>\" with the "
                               "token in <data_dir>/kms/evidence-token");
   }
-  return api::JsonResponse(EvidenceBody(node->EvidenceJson()));
+  Json evidence = node->EvidenceJson();
+  if (evidence.is_object() && evidence.contains("error")) return EngineJson(std::move(evidence));
+  return api::JsonResponse(EvidenceBody(evidence));
 }
 
 std::string EscapeLabel(const std::string& v) {
@@ -145,7 +157,7 @@ std::map<std::pair<std::string, std::string>, uint64_t> ProtocolCounters::Snapsh
   return counts_;
 }
 
-std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters) {
+std::string RenderKmsMetrics(const Engine& node, const ProtocolCounters& counters) {
   std::ostringstream out;
   auto key = node.GroupKey();
   out << "# HELP kms_group_key_present 1 when this operator holds a share of a group key\n"
@@ -173,7 +185,7 @@ std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters)
 }
 
 void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
-  Node* node = o.node;
+  Engine* node = o.node;
   ProtocolCounters* counters = o.counters;
   for (std::string_view route : kMessageRoutes) {
     std::string r(route);
@@ -184,8 +196,7 @@ void AddProtocolRoutes(api::Router& router, ProtocolApiOptions o) {
   router.Add("POST", std::string(kRouteNodePartial), [node, counters](const HttpRequest& req) {
     return Counted(counters, std::string(kRouteNodePartial), ReceiveCall(node, req));
   });
-  router.Add("GET", "/pubkey",
-             [node](const HttpRequest&) { return api::JsonResponse(node->Pubkey()); });
+  router.Add("GET", "/pubkey", [node](const HttpRequest&) { return EngineJson(node->Pubkey()); });
   router.Add("POST", "/app/sign", [node, counters](const HttpRequest& req) {
     return Counted(counters, "/app/sign", AppSign(node, req));
   });

@@ -1,10 +1,10 @@
 // The KMS protocol API (seed kms-tdd-plan.md, "Protocol API Specification"): the routes one
 // operator serves to the others and to applications, on its own TCP listener (--kms-listen-addr,
-// never the node's API socket). Handlers only translate HTTP to kms::Node calls and back.
+// never the node's API socket). Handlers only translate HTTP to kms::Engine calls and back.
 //
-//   POST /dkg/commitment /dkg/share /dkg/ack              authenticated message -> Node::Receive
+//   POST /dkg/commitment /dkg/share /dkg/ack              authenticated message -> Engine::Receive
 //   POST /reshare/commitment /reshare/share /reshare/ack /reshare/complete
-//   POST /node/partial     authenticated request -> Node::ReceiveCall (node-signing partials)
+//   POST /node/partial     authenticated request -> Engine::ReceiveCall (node-signing partials)
 //   GET  /pubkey           {operatorAddress, commitments, commitments_g1, version, isActive, index}
 //   POST /app/sign         {appID, attestationTime?} -> {operatorAddress, partialSignature,
 //                          version, index}
@@ -25,7 +25,7 @@
 // compared in constant time. The same records are on the node's private API socket at
 // GET /v1/kms/evidence.
 //
-// Threading: the handlers run on the HTTP server's workers; Node and the counters are
+// Threading: the handlers run on the HTTP server's workers; the engine and the counters are
 // thread-safe.
 #pragma once
 
@@ -36,7 +36,7 @@
 
 #include "api/router.h"
 #include "core/mutex.h"
-#include "kms/node.h"
+#include "kms/engine.h"
 
 namespace cryfttee::kms {
 
@@ -52,7 +52,7 @@ class ProtocolCounters {
 };
 
 struct ProtocolApiOptions {
-  Node* node = nullptr;
+  Engine* node = nullptr;
   std::string evidence_token;  // empty: /evidence is refused to everyone
   ProtocolCounters* counters = nullptr;
   // Extra Prometheus text appended to /metrics (transport, scheduler); may be empty.
@@ -61,12 +61,12 @@ struct ProtocolApiOptions {
 
 void AddProtocolRoutes(api::Router& router, ProtocolApiOptions options);
 
-// Records in Node::EvidenceJson()'s answer ({"evidence": [...]}, or a bare array).
+// Records in Engine::EvidenceJson()'s answer ({"evidence": [...]}, or a bare array).
 size_t CountEvidenceRecords(const nlohmann::json& evidence);
 // The answer of GET /evidence (and /v1/kms/evidence): {"success": true, "evidence": [...]}.
 nlohmann::json EvidenceBody(const nlohmann::json& evidence);
 
 // The kms_* Prometheus series of `node` and `counters` (text exposition format 0.0.4).
-std::string RenderKmsMetrics(const Node& node, const ProtocolCounters& counters);
+std::string RenderKmsMetrics(const Engine& node, const ProtocolCounters& counters);
 
 }  // namespace cryfttee::kms

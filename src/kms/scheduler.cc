@@ -6,7 +6,7 @@
 
 namespace cryfttee::kms {
 
-Scheduler::Scheduler(Node* node, std::unique_ptr<PeeringSource> peering,
+Scheduler::Scheduler(Engine* node, std::unique_ptr<PeeringSource> peering,
                      std::chrono::milliseconds interval, std::chrono::milliseconds tick,
                      std::function<uint64_t()> now_ms)
     : node_(node),

@@ -1,8 +1,8 @@
 // The interval scheduler of operator mode (seed: "Automatic Scheduling"): no leader, only the
 // clock. At every wall-clock multiple of the interval it re-reads the operator set from the
-// PeeringSource and hands it to Node::OnBoundary with that boundary (Unix ms) as the session
+// PeeringSource and hands it to Engine::OnBoundary with that boundary (Unix ms) as the session
 // id; every operator computes the same boundary, so they start the same session. Between
-// boundaries it calls Node::Tick every `tick` (timeouts, resends).
+// boundaries it calls Engine::Tick every `tick` (timeouts, resends).
 //
 // A peering source that fails (file missing, invalid) skips that boundary with a warning: the
 // engine keeps its key and the next boundary retries. The first boundary is the next one after
@@ -21,7 +21,7 @@
 #include <string>
 #include <thread>
 
-#include "kms/node.h"
+#include "kms/engine.h"
 #include "kms/operator_set.h"
 
 namespace cryfttee::kms {
@@ -37,7 +37,8 @@ struct SchedulerState {
 class Scheduler {
  public:
   // `now_ms` is the wall clock (Unix ms); injectable for tests.
-  Scheduler(Node* node, std::unique_ptr<PeeringSource> peering, std::chrono::milliseconds interval,
+  Scheduler(Engine* node, std::unique_ptr<PeeringSource> peering,
+            std::chrono::milliseconds interval,
             std::chrono::milliseconds tick = std::chrono::milliseconds(100),
             std::function<uint64_t()> now_ms = nullptr);
   ~Scheduler();  // Stop()
@@ -55,7 +56,7 @@ class Scheduler {
   void Run();
   void Boundary(uint64_t boundary_ms);
 
-  Node* const node_;
+  Engine* const node_;
   const std::unique_ptr<PeeringSource> peering_;
   const std::chrono::milliseconds interval_, tick_;
   const std::function<uint64_t()> now_ms_;

@@ -15,8 +15,11 @@
 // or went away mid-request; the caller may retry) and "enclave_protocol" (kInternal: it
 // answered something malformed).
 //
-// Threshold key shares move behind this interface next (generate/import share, partial sign,
-// relay an enclave-to-enclave ciphertext); wire.h reserves their op numbers.
+// Threshold key shares do not go through this interface: in remote mode the whole KMS protocol
+// engine (kms::Node with the operator keys and shares) runs in the enclave behind the kKms* ops
+// (wire.h), which tee carries opaquely to an ExtensionHandler (extension.h; the parent's side is
+// RemoteClient::CallKms). Enclave-to-enclave protocol messages cross the parents as the
+// authenticated envelopes they already are, shares inside sealed to the receiver's X25519 key.
 //
 // ExportEip2335 is the one method that hands key material out, encrypted, for another signer
 // (docs/security.md, "Keys handed to Web3Signer").

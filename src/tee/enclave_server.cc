@@ -33,7 +33,15 @@ std::string_view AsText(const SecretBytes& b) {
 
 }  // namespace
 
-Bytes AnswerRequest(Client& keys, const wire::Request& q) {
+Bytes AnswerRequest(Client& keys, const wire::Request& q, ExtensionHandler* extension) {
+  if (wire::IsKmsOp(q.op)) {
+    if (!extension) {
+      return wire::EncodeError(Status::FailedPrecondition(
+          "kms_not_enabled", "this enclave runs no KMS engine (no [kms] in the parent)"));
+    }
+    return Encode(extension->Handle(q.op, q.data),
+                  [](const Bytes& answer) { return wire::EncodeOpaque(answer); });
+  }
   auto key = [](const keys::KeyInfo& k) { return wire::EncodeKeyInfo(k); };
   auto sig = [](const Bytes& s) { return wire::EncodeSignature(s); };
   auto cert = [](const crypto::Certificate& c) { return wire::EncodeCertificate(c); };
@@ -77,6 +85,8 @@ Bytes AnswerRequest(Client& keys, const wire::Request& q) {
       if (exported.ok()) SecureWipe(exported->keystore.data(), exported->keystore.size());
       return answer;
     }
+    default:  // the KMS ops, above
+      break;
   }
   return wire::EncodeError(wire::ProtocolError("unknown op"));
 }
@@ -177,7 +187,7 @@ void EnclaveServer::Serve(int fd) {
         answer = wire::EncodeError(request.status());
         close_after = true;
       } else {
-        answer = AnswerRequest(*keys_, *request);
+        answer = AnswerRequest(*keys_, *request, options_.extension.get());
       }
     }
     answer_header.payload_size = static_cast<uint32_t>(answer.size());

@@ -21,6 +21,7 @@
 #include "core/unique_fd.h"
 #include "tee/address.h"
 #include "tee/client.h"
+#include "tee/extension.h"
 #include "tee/wire_messages.h"
 
 namespace cryfttee::tee {
@@ -30,6 +31,8 @@ struct EnclaveServerOptions {
   uid_t parent_uid = 0;
   uint32_t parent_cid = 3;  // the parent instance of a Nitro enclave
   int max_connections = 64;
+  // Answers the kKms* ops (the KMS engine, issue 15); null: they fail with "kms_not_enabled".
+  std::shared_ptr<ExtensionHandler> extension;
 };
 
 class EnclaveServer {
@@ -58,8 +61,10 @@ class EnclaveServer {
   bool stopping_ GUARDED_BY(mu_) = false;
 };
 
-// Answers one decoded request from `keys` (the dispatch Serve uses; exposed for tests and the
-// fuzzer). Returns the answer payload: the op's encoding, or EncodeError.
-Bytes AnswerRequest(Client& keys, const wire::Request& request);
+// Answers one decoded request from `keys`, or a kKms* one from `extension` (the dispatch Serve
+// uses; exposed for tests and the fuzzer). Returns the answer payload: the op's encoding, or
+// EncodeError.
+Bytes AnswerRequest(Client& keys, const wire::Request& request,
+                    ExtensionHandler* extension = nullptr);
 
 }  // namespace cryfttee::tee

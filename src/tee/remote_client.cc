@@ -218,6 +218,14 @@ Result<Quote> RemoteClient::GetQuote(ByteSpan report_data) {
   return wire::DecodeQuote(a);
 }
 
+Result<Bytes> RemoteClient::CallKms(wire::Op op, ByteSpan payload) {
+  if (!wire::IsKmsOp(op)) return Status::InvalidArgument("invalid_argument", "not a KMS op");
+  Request r = Make(op);
+  r.data.assign(payload.begin(), payload.end());
+  CRYFTTEE_ASSIGN_OR_RETURN(Bytes a, Call(r));
+  return wire::DecodeOpaque(a);
+}
+
 Connection RemoteClient::Probe() {
   return Connection{"remote", Hello().ok(), options_.address.ToString()};
 }

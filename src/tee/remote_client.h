@@ -64,6 +64,11 @@ class RemoteClient final : public Client {
   Result<Quote> GetQuote(ByteSpan report_data) override;
   Connection Probe() override;
 
+  // A kKms* request (tee/extension.h): `payload` as the enclave's handler defines it; returns
+  // its answer payload. Same connections, framing and failures as every other call
+  // ("enclave_unavailable" while the enclave is down, the handler's own errors unchanged).
+  Result<Bytes> CallKms(wire::Op op, ByteSpan payload);
+
  private:
   struct Conn {
     UniqueFd fd;

@@ -5,7 +5,14 @@
 namespace cryfttee::tee::wire {
 
 bool IsKnownOp(uint16_t op) {
-  return op >= static_cast<uint16_t>(Op::kHello) && op <= static_cast<uint16_t>(Op::kExportEip2335);
+  return (op >= static_cast<uint16_t>(Op::kHello) &&
+          op <= static_cast<uint16_t>(Op::kExportEip2335)) ||
+         (op >= kFirstKmsOp && op <= kLastKmsOp);
+}
+
+bool IsKmsOp(Op op) {
+  auto v = static_cast<uint16_t>(op);
+  return v >= kFirstKmsOp && v <= kLastKmsOp;
 }
 
 std::string_view OpName(Op op) {
@@ -40,6 +47,22 @@ std::string_view OpName(Op op) {
       return "register_tls";
     case Op::kExportEip2335:
       return "export_eip2335";
+    case Op::kKmsStart:
+      return "kms_start";
+    case Op::kKmsBoundary:
+      return "kms_boundary";
+    case Op::kKmsTick:
+      return "kms_tick";
+    case Op::kKmsReceive:
+      return "kms_receive";
+    case Op::kKmsReceiveCall:
+      return "kms_receive_call";
+    case Op::kKmsAppSign:
+      return "kms_app_sign";
+    case Op::kKmsPrepareNodeSign:
+      return "kms_prepare_node_sign";
+    case Op::kKmsQuery:
+      return "kms_query";
   }
   return "unknown";
 }
@@ -83,6 +106,15 @@ size_t MaxRequest(Op op) {
       return 1 + Field(kMaxSecret) + Field(kMaxLabel) + Field(kMaxCsr) + kCertificateOptions;
     case Op::kExportEip2335:
       return Field(kMaxHandle) + Field(kMaxPassword) + 4;
+    case Op::kKmsStart:
+    case Op::kKmsBoundary:
+    case Op::kKmsTick:
+    case Op::kKmsReceive:
+    case Op::kKmsReceiveCall:
+    case Op::kKmsAppSign:
+    case Op::kKmsPrepareNodeSign:
+    case Op::kKmsQuery:
+      return kMaxKmsPayload;
   }
   return 0;
 }
@@ -113,6 +145,15 @@ size_t MaxAnswer(Op op) {
       return kKeyInfo + Field(kMaxCertificateDer) + Field(kMaxCertificatePem);
     case Op::kExportEip2335:
       return Field(kMaxKeystore) + Field(kMaxPublicKey);
+    case Op::kKmsStart:
+    case Op::kKmsBoundary:
+    case Op::kKmsTick:
+    case Op::kKmsReceive:
+    case Op::kKmsReceiveCall:
+    case Op::kKmsAppSign:
+    case Op::kKmsPrepareNodeSign:
+    case Op::kKmsQuery:
+      return kMaxKmsPayload;
   }
   return 0;
 }

@@ -43,8 +43,10 @@ inline constexpr size_t kHeaderSize = 16;
 
 enum class Kind : uint8_t { kRequest = 1, kResponse = 2 };
 
-// Stable numbers: never reuse one. Key shares (threshold BLS) take the 0x20 range when they
-// move behind tee::Client; enclave-to-enclave relay frames the 0x30 range.
+// Stable numbers: never reuse one. The 0x20 range is the KMS engine's (threshold shares behind
+// the enclave): tee carries those payloads opaquely to an ExtensionHandler (tee/extension.h),
+// which defines and bounds their fields (kms/enclave_wire.h). Enclave-to-enclave relay frames
+// would take the 0x30 range.
 enum class Op : uint16_t {
   kHello = 1,
   kGenerate = 2,
@@ -61,7 +63,17 @@ enum class Op : uint16_t {
   kQuote = 13,
   kRegisterTls = 14,
   kExportEip2335 = 15,
+  kKmsStart = 0x20,
+  kKmsBoundary = 0x21,
+  kKmsTick = 0x22,
+  kKmsReceive = 0x23,
+  kKmsReceiveCall = 0x24,
+  kKmsAppSign = 0x25,
+  kKmsPrepareNodeSign = 0x26,
+  kKmsQuery = 0x27,
 };
+inline constexpr uint16_t kFirstKmsOp = 0x20, kLastKmsOp = 0x27;
+bool IsKmsOp(Op op);
 bool IsKnownOp(uint16_t op);
 std::string_view OpName(Op op);
 
@@ -89,6 +101,9 @@ inline constexpr size_t kMaxKeyCertificate = 2 * 1024;
 inline constexpr size_t kMaxErrorCode = 64;
 inline constexpr size_t kMaxErrorMessage = 1024;
 inline constexpr uint32_t kMaxListedKeys = 10'000;
+// A KMS op's payload either way (opaque here): a protocol message is at most 1 MiB
+// (kms::kMaxMessageBytes) and one answer relays the messages of one engine call.
+inline constexpr size_t kMaxKmsPayload = 16 * 1024 * 1024;
 
 // Largest payload a frame of this kind and op may carry (headers are refused above it before
 // any payload byte is read).

@@ -140,6 +140,7 @@ Result<T> DecodeAnswer(ByteSpan payload, F body) {
 }  // namespace
 
 Bytes EncodeRequest(const Request& q) {
+  if (IsKmsOp(q.op)) return q.data;
   Writer w;
   switch (q.op) {
     case Op::kHello:
@@ -199,14 +200,21 @@ Bytes EncodeRequest(const Request& q) {
       w.Bytes(q.password.span());
       w.U32(q.iterations);
       break;
+    default:  // the KMS ops, above
+      break;
   }
   return std::move(w.mutable_data());
 }
 
 Result<Request> DecodeRequest(Op op, ByteSpan payload) {
-  Reader r(payload);
   Request q;
   q.op = op;
+  if (IsKmsOp(op)) {  // opaque here; the handler decodes and bounds the fields
+    if (payload.size() > kMaxKmsPayload) return ProtocolError("KMS payload over its bound");
+    q.data.assign(payload.begin(), payload.end());
+    return q;
+  }
+  Reader r(payload);
   Status extra;
   auto bytes = [&r](const char* field, size_t max) {
     ByteSpan b = r.Bytes(field, max);
@@ -283,6 +291,8 @@ Result<Request> DecodeRequest(Op op, ByteSpan payload) {
       q.handle = r.String("handle", kMaxHandle);
       q.password = SecretBytes(r.Bytes("password", kMaxPassword));
       q.iterations = r.U32("pbkdf2_iterations");
+      break;
+    default:  // the KMS ops, above
       break;
   }
   CRYFTTEE_RETURN_IF_ERROR(r.Finish());
@@ -475,6 +485,25 @@ Result<KeystoreExport> DecodeKeystoreExport(ByteSpan payload) {
     e.public_key.assign(pk.begin(), pk.end());
     return e;
   });
+}
+
+Bytes EncodeOpaque(ByteSpan answer) {
+  Bytes out;
+  out.reserve(answer.size() + 1);
+  out.push_back(kAnswerOk);
+  out.insert(out.end(), answer.begin(), answer.end());
+  return out;
+}
+
+Result<Bytes> DecodeOpaque(ByteSpan payload) {
+  if (payload.empty()) return ProtocolError("empty answer");
+  if (payload[0] != kAnswerOk) {
+    Reader r(payload);
+    CRYFTTEE_RETURN_IF_ERROR(AnswerStatus(r));
+    return ProtocolError("error answer without an error");
+  }
+  if (payload.size() - 1 > kMaxKmsPayload) return ProtocolError("KMS answer over its bound");
+  return Bytes(payload.begin() + 1, payload.end());
 }
 
 }  // namespace cryfttee::tee::wire

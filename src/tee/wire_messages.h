@@ -16,6 +16,8 @@
 //                                  bytes csr_pem (empty: none), certificate options
 //   kExportEip2335                 bytes handle (empty: a fresh key), bytes password,
 //                                  u32 pbkdf2_iterations
+//   kKms*                          opaque: the payload as the extension handler defines it
+//                                  (kms/enclave_wire.h), at most kMaxKmsPayload
 // certificate options = bytes common_name, u8 has_not_before, i64, u8 has_not_after, i64.
 // key_type: 0 bls, 1 secp256k1, 2 p256.
 //
@@ -33,6 +35,7 @@
 //                                  u32 key_count
 //   kQuote                         bytes provider, bytes report_data, bytes quote
 //   kExportEip2335                 bytes keystore, bytes public_key
+//   kKms*                          opaque (the rest of the payload)
 //
 // Buffers that held a secret, keystore or password are wiped by whoever built or read them.
 #pragma once
@@ -54,7 +57,7 @@ struct Request {
   SecretBytes keystore;     // kImportEip2335 (JSON text)
   SecretBytes password;     // kImportEip2335, kExportEip2335
   uint32_t iterations = 0;  // kExportEip2335
-  Bytes data;               // message, public key, digest or report data, by op
+  Bytes data;  // message, public key, digest or report data, by op; a KMS op's whole payload
   keys::BlsDst dst = keys::BlsDst::kSignature;
   std::string csr_pem;
   crypto::CertificateOptions certificate;
@@ -76,6 +79,7 @@ Bytes EncodeTlsRegistration(const keys::TlsRegistration& registration);
 Bytes EncodeEnclaveInfo(const EnclaveInfo& info);
 Bytes EncodeQuote(const Quote& quote);
 Bytes EncodeKeystoreExport(const KeystoreExport& exported);
+Bytes EncodeOpaque(ByteSpan answer);  // a KMS op's answer
 
 // Each returns the decoded answer, the error the enclave sent (its category, code and message),
 // or "enclave_protocol" for a malformed payload.
@@ -88,6 +92,7 @@ Result<keys::TlsRegistration> DecodeTlsRegistration(ByteSpan payload);
 Result<EnclaveInfo> DecodeEnclaveInfo(ByteSpan payload);
 Result<Quote> DecodeQuote(ByteSpan payload);
 Result<KeystoreExport> DecodeKeystoreExport(ByteSpan payload);
+Result<Bytes> DecodeOpaque(ByteSpan payload);
 
 // The enclave's per-connection rules. Accept() returns the decoded request, or the error to
 // answer with; after an error the connection must be closed.

@@ -11,7 +11,11 @@
 //     messages with stable codes, and GET /evidence without the token (401);
 //   - SIGTERM stops the devnet and every daemon, exit 0;
 //   - operators leave and rejoin by editing the peering file (n follows; the rejoined one signs);
-//   - a test-only invalid-share dealer is caught with evidence and excluded.
+//   - a test-only invalid-share dealer is caught with evidence and excluded;
+//   - issue 15: op2 and op4 run as daemon + cryfttee-enclave pairs over a Unix socket (devnet
+//     --enclave), so every check above mixes in-process and enclave engines; their daemons' data
+//     dirs hold no operator keys or shares (the enclaves' do), and a daemon whose enclave is gone
+//     answers protocol messages 503 enclave_unavailable.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,14 +23,17 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <thread>
 
+#include "apps/cryfttee-enclave/memory_scan.h"
 #include "core/bytes.h"
 #include "kms/authenticated_message.h"
 #include "kms/identity.h"
+#include "kms/operator_keys.h"
 #include "support/daemon_process.h"
 #include "support/raw_http.h"
 
@@ -93,9 +100,10 @@ class KmsDevnet : public ::testing::Test {
       ::dup2(fd, 1);
       ::dup2(fd, 2);
       std::string net = dir_.File("net");
-      std::vector<const char*> argv = {ctl.c_str(), "kms",         "devnet",   "--operators",
-                                       "5",         "--threshold", "3",        "--interval",
-                                       "3s",        "--dir",       net.c_str()};
+      std::vector<const char*> argv = {ctl.c_str(), "kms",         "devnet",    "--operators",
+                                       "5",         "--threshold", "3",         "--interval",
+                                       "3s",        "--dir",       net.c_str(), "--enclave",
+                                       "op2",       "--enclave",   "op4"};
       if (!misbehaviour.empty()) {
         argv.push_back("--test-misbehaviour");
         argv.push_back(misbehaviour.c_str());
@@ -121,6 +129,7 @@ class KmsDevnet : public ::testing::Test {
     }
     for (const auto& op : devnet_.value("operators", json::array())) {
       ::kill(op["pid"].get<int>(), SIGKILL);
+      if (op.contains("enclave_pid")) ::kill(op["enclave_pid"].get<int>(), SIGKILL);
     }
   }
   std::string Output() const {
@@ -188,6 +197,47 @@ TEST_F(KmsDevnet, DkgSignReshareAndAnOperatorLost) {
   EXPECT_EQ(key["threshold"]["t"], 3);
   EXPECT_EQ(key["threshold"]["n"], 5);
   std::string handle = key["key_handle"];
+
+  // op2 and op4: the engine, its keys and its shares are in the enclave, none in the daemon.
+  for (int i : {1, 3}) {
+    namespace fs = std::filesystem;
+    ASSERT_TRUE(Op(i).contains("enclave_data_dir")) << Op(i).dump();
+    EXPECT_EQ(Status(i)["engine"], "enclave");
+    std::string parent = Op(i)["data_dir"].get<std::string>() + "/kms";
+    std::string enclave = Op(i)["enclave_data_dir"].get<std::string>() + "/kms";
+    EXPECT_FALSE(fs::exists(parent + "/operator-keys.json")) << parent;
+    EXPECT_FALSE(fs::exists(parent + "/versions")) << parent;
+    EXPECT_FALSE(fs::exists(parent + "/shares")) << parent;
+    EXPECT_TRUE(fs::exists(enclave + "/operator-keys.json")) << enclave;
+    EXPECT_FALSE(fs::is_empty(enclave + "/versions")) << enclave;
+  }
+  EXPECT_EQ(Status(0)["engine"], "process");
+
+  // op2's secret keys are nowhere in its daemon's memory; the same search finds op1's in op1's
+  // daemon (engine in process) and op2's in op2's enclave, so a clean result is not the search
+  // failing to read.
+  auto keys2 = LoadOrCreateOperatorKeys(Op(1)["enclave_data_dir"].get<std::string>() + "/kms", {});
+  ASSERT_TRUE(keys2.ok()) << keys2.status().ToString();
+  ASSERT_FALSE(keys2->created);
+  auto secret = [](const SecretBytes& s) { return Bytes(s.span().begin(), s.span().end()); };
+  std::vector<Bytes> needles = {secret(keys2->identity_secret), secret(keys2->encryption_secret)};
+  testing::ScanResult parent = testing::ScanProcessMemory(Op(1)["pid"].get<int>(), needles);
+  ASSERT_TRUE(parent.ok) << parent.error;
+  EXPECT_EQ(parent.hits[0], 0u) << "op2's identity key is in its daemon";
+  EXPECT_EQ(parent.hits[1], 0u) << "op2's encryption key is in its daemon";
+  testing::ScanResult enclave =
+      testing::ScanProcessMemory(Op(1)["enclave_pid"].get<int>(), {needles[1]});
+  ASSERT_TRUE(enclave.ok) << enclave.error;
+  EXPECT_GE(enclave.hits[0], 1u) << "the search did not find op2's encryption key in its enclave";
+  auto keys1 = LoadOrCreateOperatorKeys(Op(0)["data_dir"].get<std::string>() + "/kms", {});
+  ASSERT_TRUE(keys1.ok()) << keys1.status().ToString();
+  testing::ScanResult local =
+      testing::ScanProcessMemory(Op(0)["pid"].get<int>(), {secret(keys1->encryption_secret)});
+  ASSERT_TRUE(local.ok) << local.error;
+  EXPECT_GE(local.hits[0], 1u) << "the search did not find op1's encryption key in its daemon";
+
+  // Signed through op2: its partial is prepared in its enclave, the peers' are combined by its
+  // daemon.
   json sig = SignThrough(1, handle);
   ASSERT_TRUE(sig.value("success", false)) << sig.dump();
   EXPECT_TRUE(BlstVerifies(dir_, group, "68656c6c6f", sig["signature"]));
@@ -347,6 +397,24 @@ TEST_F(KmsDevnet, ProtocolEndpointsRefuseBadMessages) {
   EXPECT_EQ(evidence.Json()["code"], "unauthenticated");
   RawResponse health = TcpRequest(port, "GET", "/health");
   EXPECT_EQ(health.status, 200);
+
+  // op4's enclave parses the messages sent to op4: the same codes come back through it.
+  int enclave_port = PortOf(Op(3)["protocol_url"]);
+  RawResponse relayed = TcpRequest(enclave_port, "POST", "/dkg/share", "{not json");
+  EXPECT_EQ(relayed.status, 400) << relayed.body;
+  EXPECT_EQ(relayed.Json()["code"], "malformed_message") << relayed.body;
+  // Without its enclave, op4's daemon stays up and says why it cannot take part.
+  ::kill(Op(3)["enclave_pid"].get<int>(), SIGKILL);
+  ASSERT_TRUE(WaitFor(
+      [&] { return TcpRequest(enclave_port, "POST", "/dkg/share", "{not json").status == 503; },
+      5'000));
+  RawResponse down = TcpRequest(enclave_port, "POST", "/dkg/share", "{not json");
+  EXPECT_EQ(down.Json()["code"], "enclave_unavailable") << down.body;
+  EXPECT_EQ(Status(3)["node"]["error"], "enclave_unavailable") << Status(3).dump();
+  RawResponse pubkey = TcpRequest(enclave_port, "GET", "/pubkey");
+  EXPECT_EQ(pubkey.status, 503) << pubkey.body;
+  EXPECT_EQ(pubkey.Json()["code"], "enclave_unavailable") << pubkey.body;
+  EXPECT_EQ(::kill(Op(3)["pid"].get<int>(), 0), 0);  // the daemon is still running
 }
 
 }  // namespace

@@ -10,8 +10,10 @@
 #include "crypto/bls12_381/bls.h"
 #include "crypto/x25519_envelope.h"
 #include "kms/authenticated_message.h"
+#include "kms/enclave_wire.h"
 #include "kms/identity.h"
 #include "kms/operator_set.h"
+#include "tee/wire.h"
 
 namespace cryfttee::kms {
 namespace {
@@ -181,6 +183,142 @@ TEST_F(KmsMessages, DecoderRefusesMalformedInput) {
   nlohmann::json extra = good;
   extra["extra"] = 1;
   EXPECT_FALSE(DecodeMessage(payload_with(extra)).ok());
+}
+
+// kms/enclave_wire.h: every payload of the KMS enclave ops round-trips, and truncated, trailing,
+// oversized and out-of-range input is refused with "enclave_protocol".
+namespace ew = enclave_wire;
+
+OperatorSetPeer Peer(const std::string& id) {
+  return {id, Bytes(48, 1), Bytes(32, 2), "http://127.0.0.1:9/"};
+}
+
+// Every strict prefix and every one-byte extension of `payload` fails to decode.
+template <typename F>
+void ExpectExact(const Bytes& payload, F decode, const char* what) {
+  for (size_t n = 0; n < payload.size(); ++n) {
+    auto r = decode(ByteSpan(payload.data(), n));
+    EXPECT_EQ(r.status().code(), "enclave_protocol") << what << " truncated to " << n;
+  }
+  Bytes longer = payload;
+  longer.push_back(0);
+  EXPECT_EQ(decode(longer).status().code(), "enclave_protocol") << what << " with a trailing byte";
+}
+
+TEST(KmsEnclaveWire, EveryPayloadRoundTripsExactly) {
+  NodeOptions o;
+  o.self_id = "op7";
+  o.scheme = VssScheme::kFeldman;
+  o.interval = std::chrono::milliseconds(3000);
+  o.threshold_numerator = 1;
+  o.threshold_denominator = 2;
+  o.test_misbehaviour = "equivocate";
+  Bytes start = ew::EncodeStart(o);
+  auto so = ew::DecodeStart(start);
+  ASSERT_TRUE(so.ok()) << so.status().ToString();
+  EXPECT_EQ(so->self_id, "op7");
+  EXPECT_EQ(so->scheme, VssScheme::kFeldman);
+  EXPECT_EQ(so->interval.count(), 3000);
+  EXPECT_EQ(so->threshold_denominator, 2u);
+  EXPECT_EQ(so->test_misbehaviour, "equivocate");
+  ExpectExact(start, ew::DecodeStart, "start");
+
+  ew::StartAnswer sa{"op7", {Bytes(48, 3), Bytes(32, 4)}};
+  auto sa2 = ew::DecodeStartAnswer(ew::EncodeStartAnswer(sa)).value();
+  EXPECT_EQ(sa2.self_id, "op7");
+  EXPECT_EQ(sa2.keys.encryption_public_key, Bytes(32, 4));
+
+  ew::BoundaryRequest b{1'700'000'000'000, {Peer("op1"), Peer("op2")}};
+  Bytes boundary = ew::EncodeBoundary(b);
+  auto b2 = ew::DecodeBoundary(boundary).value();
+  EXPECT_EQ(b2.boundary_ms, b.boundary_ms);
+  EXPECT_EQ(b2.operators, b.operators);
+  ExpectExact(boundary, ew::DecodeBoundary, "boundary");
+
+  ew::SendsAnswer sends;
+  sends.sends.push_back({Peer("op2"), "/dkg/share", "{\"x\":1}"});
+  sends.status = Status::Error(StatusCategory::kUnauthenticated, "replayed_message", "again");
+  Bytes sends_bytes = ew::EncodeSends(sends);
+  auto s2 = ew::DecodeSends(sends_bytes).value();
+  ASSERT_EQ(s2.sends.size(), 1u);
+  EXPECT_EQ(s2.sends[0].peer, Peer("op2"));
+  EXPECT_EQ(s2.sends[0].wire, "{\"x\":1}");
+  EXPECT_EQ(s2.status.code(), "replayed_message");
+  EXPECT_EQ(s2.status.category(), StatusCategory::kUnauthenticated);
+  ExpectExact(sends_bytes, ew::DecodeSends, "sends");
+  EXPECT_TRUE(ew::DecodeSends(ew::EncodeSends({})).value().status.ok());
+
+  auto m = ew::DecodeRouted(ew::EncodeRouted({"/node/partial", "wire"})).value();
+  EXPECT_EQ(m.route, "/node/partial");
+  EXPECT_EQ(m.wire, "wire");
+  auto a = ew::DecodeAppSign(ew::EncodeAppSign({"app", 17})).value();
+  EXPECT_EQ(a.attestation_time, 17u);
+  ew::AppSignRequest no_time{"app", std::nullopt};
+  EXPECT_FALSE(ew::DecodeAppSign(ew::EncodeAppSign(no_time)).value().attestation_time);
+  auto sign = ew::DecodeSign(ew::EncodeSign({Bytes{1, 2}, "DST_"})).value();
+  EXPECT_EQ(sign.dst, "DST_");
+
+  NodeSignPlan plan;
+  plan.self_id = "op1";
+  plan.version = 99;
+  plan.t = 3;
+  plan.own_index = 2;
+  plan.own_partial = Bytes(96, 5);
+  plan.verification_g1 = {Bytes(48, 6), Bytes(48, 7), Bytes(48, 8)};
+  plan.operators = {Peer("op1"), Peer("op2")};
+  plan.requests.push_back({Peer("op2"), 1, "request"});
+  Bytes plan_bytes = ew::EncodePlan(plan);
+  auto p2 = ew::DecodePlan(plan_bytes).value();
+  EXPECT_EQ(p2.verification_g1, plan.verification_g1);
+  EXPECT_EQ(p2.requests[0].peer, Peer("op2"));
+  EXPECT_EQ(p2.requests[0].index, 1u);
+  EXPECT_EQ(p2.own_partial, plan.own_partial);
+  ExpectExact(plan_bytes, ew::DecodePlan, "plan");
+
+  EXPECT_EQ(ew::DecodeQuery(ew::EncodeQuery(ew::Query::kGroupKey)).value(), ew::Query::kGroupKey);
+  EXPECT_EQ(ew::DecodeJson(ew::EncodeJson({{"a", 1}})).value()["a"], 1);
+  EXPECT_EQ(ew::DecodeU64(ew::EncodeU64(42)).value(), 42u);
+}
+
+TEST(KmsEnclaveWire, OutOfRangeFieldsAreRefused) {
+  auto code = [](const auto& r) { return r.status().code(); };
+  tee::wire::Writer w;
+  w.String("op1");
+  w.U8(2);  // no third scheme
+  w.U64(1000);
+  w.U32(2);
+  w.U32(3);
+  w.String("");
+  EXPECT_EQ(code(ew::DecodeStart(w.data())), "enclave_protocol");
+  NodeOptions zero;
+  zero.interval = std::chrono::milliseconds(0);
+  EXPECT_EQ(code(ew::DecodeStart(ew::EncodeStart(zero))), "enclave_protocol");
+
+  tee::wire::Writer peers;  // a count past kMaxSessionOperators, refused before any allocation
+  peers.U64(1);
+  peers.U32(0xFFFFFFFF);
+  EXPECT_EQ(code(ew::DecodeBoundary(peers.data())), "enclave_protocol");
+  tee::wire::Writer sends;
+  sends.U32(ew::kMaxSends + 1);
+  EXPECT_EQ(code(ew::DecodeSends(sends.data())), "enclave_protocol");
+
+  ew::BoundaryRequest long_id{1, {Peer(std::string(ew::kMaxId + 1, 'a'))}};
+  EXPECT_EQ(code(ew::DecodeBoundary(ew::EncodeBoundary(long_id))), "enclave_protocol");
+  ew::SendsAnswer bad_status;
+  bad_status.status = Status::Error(StatusCategory::kInternal, "x", "y");
+  Bytes encoded = ew::EncodeSends(bad_status);
+  encoded[4 + 1 + 4] = 'X';  // the category name no longer names a category
+  EXPECT_EQ(code(ew::DecodeSends(encoded)), "enclave_protocol");
+  tee::wire::Writer app;  // has_time = 0 with a time: two encodings of one meaning
+  app.String("app");
+  app.U8(0);
+  app.U64(5);
+  EXPECT_EQ(code(ew::DecodeAppSign(app.data())), "enclave_protocol");
+  EXPECT_EQ(code(ew::DecodeQuery(Bytes{9})), "enclave_protocol");
+  Bytes not_json = ew::EncodeBytes(AsBytes(std::string_view("{no")));
+  EXPECT_EQ(code(ew::DecodeJson(not_json)), "enclave_protocol");
+  ew::SignRequest huge{Bytes(kMaxMessageBytes + 1, 0), ""};
+  EXPECT_EQ(code(ew::DecodeSign(ew::EncodeSign(huge))), "enclave_protocol");
 }
 
 }  // namespace

@@ -2,11 +2,14 @@
 // so every message crosses the real encode / decode / authenticate / envelope path). DKG,
 // reshare, joining and leaving, cheating dealers with evidence checked offline, a dropped
 // operator, and the results cross-checked with @noble/curves and @chainsafe/blst
-// (tests/js/kms_cross_check.mjs). Time is the test's: Tick(now) drives the deadlines.
+// (tests/js/kms_cross_check.mjs). Time is the test's: Tick(now) drives the deadlines. Operators
+// added with in_enclave run the engine behind the enclave seam (EnclaveEngine -> the kKms* payload
+// codecs -> EnclaveHost, the wire framing itself is tests/tee's), mixed with in-process ones.
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -16,9 +19,12 @@
 #include "crypto/threshold/partial.h"
 #include "crypto/x25519_envelope.h"
 #include "kms/authenticated_message.h"
+#include "kms/enclave_engine.h"
+#include "kms/enclave_host.h"
 #include "kms/envelope.h"
 #include "kms/evidence.h"
 #include "kms/node.h"
+#include "kms/operator_keys.h"
 #include "support/daemon_process.h"
 
 namespace cryfttee::kms {
@@ -57,7 +63,7 @@ class Network final : public Transport {
       if (!st.ok()) refusals.push_back(d.to + " " + d.route + ": " + st.ToString());
     }
   }
-  std::map<std::string, Node*> nodes;
+  std::map<std::string, Engine*> nodes;
   std::set<std::string> down;
   std::vector<std::string> refusals;
   int calls = 0;
@@ -71,13 +77,14 @@ struct Operator {
   Bytes identity_secret;
   Bytes encryption_secret;
   OperatorSetPeer peer;
-  std::unique_ptr<Node> node;
+  std::shared_ptr<EnclaveHost> host;  // in_enclave: the enclave's side (keys, shares, Node)
+  std::unique_ptr<Engine> node;
 };
 
 class KmsNode : public ::testing::Test {
  protected:
   Operator& Add(const std::string& id, const std::string& misbehaviour = "",
-                VssScheme scheme = VssScheme::kPedersen) {
+                VssScheme scheme = VssScheme::kPedersen, bool in_enclave = false) {
     auto op = std::make_unique<Operator>();
     op->id = id;
     auto sk = bls::SecretKey::Generate().value().ToBytes();
@@ -97,13 +104,29 @@ class KmsNode : public ::testing::Test {
     o.threshold_numerator = 1;  // t = floor(n/2) + 1: n = 5 -> t = 3
     o.threshold_denominator = 2;
     o.test_misbehaviour = misbehaviour;
-    op->node =
-        Node::Open(o, NewBls12381Signer(op->identity_secret).value(), op->encryption_secret, &net_)
-            .value();
+    if (in_enclave) {
+      // The keys are the enclave's own; the test learns only the public ones, as a parent does.
+      op->host = std::make_shared<EnclaveHost>(EnclaveHostOptions{EnclaveDir(id), {}});
+      EnclaveCall call = [op = op.get()](tee::wire::Op code, ByteSpan payload) -> Result<Bytes> {
+        if (!op->host) return Status::Unavailable("enclave_unavailable", "test: enclave down");
+        return op->host->Handle(code, payload);
+      };
+      o.data_dir = dir_.path() + "/" + id + "-parent";  // ignored: the enclave keeps its own
+      auto engine = EnclaveEngine::Open(o, call, &net_);
+      EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+      op->peer.identity_public_key = (*engine)->PublicKeys().identity_public_key;
+      op->peer.encryption_public_key = (*engine)->PublicKeys().encryption_public_key;
+      op->node = std::move(engine).value();
+    } else {
+      op->node = Node::Open(o, NewBls12381Signer(op->identity_secret).value(),
+                            op->encryption_secret, &net_)
+                     .value();
+    }
     net_.nodes[id] = op->node.get();
     ops_.push_back(std::move(op));
     return *ops_.back();
   }
+  std::string EnclaveDir(const std::string& id) { return dir_.path() + "/" + id + "-enclave"; }
   Operator& Op(const std::string& id) {
     for (auto& o : ops_)
       if (o->id == id) return *o;
@@ -234,6 +257,77 @@ TEST_F(KmsNode, DkgAgreesOnOneKeyAndSignsLikeOrdinaryBls) {
   EXPECT_TRUE(check["ok"].get<bool>()) << check.dump();
 }
 
+// Issue 15: two operators whose engine, keys and shares live behind the enclave seam take part in
+// DKG, node signing (prepared in the enclave, combined by the parent) and a reshare with three
+// in-process ones; an enclave restart is picked up by restarting its engine.
+TEST_F(KmsNode, EnclaveOperatorsTakePartLikeAnyOther) {
+  std::vector<std::string> ids = {"op1", "op2", "op3", "op4", "op5"};
+  for (const auto& id : ids) Add(id, "", VssScheme::kPedersen, id == "op2" || id == "op4");
+  RunSession(kB0, ids);
+  EXPECT_TRUE(net_.refusals.empty()) << net_.refusals.front();
+  auto key = Op("op1").node->GroupKey();
+  ASSERT_TRUE(key.has_value());
+  for (const auto& id : ids) {
+    EXPECT_EQ(Outcome(id), "completed") << id;
+    auto k = Op(id).node->GroupKey();
+    ASSERT_TRUE(k) << id;
+    EXPECT_EQ(k->public_key, key->public_key) << id;
+    EXPECT_EQ(k->public_key_g2, key->public_key_g2) << id;
+  }
+  // The parent side holds nothing; the enclave's directory has the keys and the shares.
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/op2-parent"));
+  EXPECT_TRUE(std::filesystem::exists(EnclaveDir("op2") + "/" + std::string(kOperatorKeysFile)));
+  EXPECT_FALSE(std::filesystem::is_empty(EnclaveDir("op2") + "/versions"));
+
+  Bytes msg = {5, 6, 7};
+  auto pk = bls::PublicKey::FromBytes(key->public_key).value();
+  for (const auto& signer : {"op2", "op1"}) {  // enclave-prepared, and in-process with enclaves
+    net_.down = {signer == std::string("op2") ? "op1" : "op2"};  // the other one is not asked
+    auto sig = Op(signer).node->NodeSign(msg, threshold::NodeScheme::kDefaultDst);
+    ASSERT_TRUE(sig.ok()) << signer << ": " << sig.status().ToString();
+    EXPECT_TRUE(bls::Verify(pk, msg, bls::Signature::FromBytes(*sig).value())) << signer;
+  }
+  net_.down.clear();
+  std::vector<nlohmann::json> parts = {AppSign("op2", "app"), AppSign("op3", "app"),
+                                       AppSign("op4", "app")};
+  EXPECT_TRUE(AppSignatureVerifies(parts, Op("op1").node->Pubkey(), "app"));
+
+  // op4's enclave restarts (a new host on the same directory): its engine is started again on
+  // the next call, with the same identity and the share it had.
+  auto& op4 = Op("op4");
+  op4.host = std::make_shared<EnclaveHost>(EnclaveHostOptions{EnclaveDir("op4"), {}});
+  auto k4 = op4.node->GroupKey();
+  ASSERT_TRUE(k4);
+  EXPECT_EQ(k4->public_key, key->public_key);
+
+  RunSession(kB0 + kInterval, ids);  // reshare: same key, every operator completes
+  for (const auto& id : ids) EXPECT_EQ(Outcome(id), "completed") << id;
+  EXPECT_EQ(Op("op4").node->GroupKey()->public_key, key->public_key);
+  EXPECT_EQ(Op("op4").node->GroupKey()->version, (kB0 + kInterval) / 1000);
+  net_.down = {"op1", "op3"};  // t = 3 from op2, op4 (enclaves) and op5
+  auto sig = Op("op4").node->NodeSign(msg, threshold::NodeScheme::kDefaultDst);
+  ASSERT_TRUE(sig.ok()) << sig.status().ToString();
+  EXPECT_TRUE(bls::Verify(pk, msg, bls::Signature::FromBytes(*sig).value()));
+}
+
+// An engine whose enclave is gone answers enclave_unavailable and does not crash.
+TEST_F(KmsNode, EnclaveEngineWithoutItsEnclave) {
+  Add("op1", "", VssScheme::kPedersen, true);
+  auto& op = Op("op1");
+  op.host.reset();  // the call below now answers like a RemoteClient to a dead enclave
+  Status down = Status::Unavailable("enclave_unavailable", "test: the enclave is down");
+  auto dead = EnclaveEngine::Open(
+      {}, [down](tee::wire::Op, ByteSpan) -> Result<Bytes> { return down; }, &net_);
+  EXPECT_EQ(dead.status().code(), "enclave_unavailable");
+  EXPECT_EQ(op.node->Receive(kRouteDkgShare, "x").code(), "enclave_unavailable");
+  EXPECT_EQ(op.node->NodeSign(Bytes{1}, "X").status().code(), "enclave_unavailable");
+  EXPECT_EQ(op.node->AppSign("a", std::nullopt).status().code(), "enclave_unavailable");
+  EXPECT_FALSE(op.node->GroupKey().has_value());
+  EXPECT_EQ(op.node->StatusJson()["error"], "enclave_unavailable");
+  op.node->Tick(kB0);
+  op.node->OnBoundary(kB0, {});
+}
+
 TEST_F(KmsNode, ReshareKeepsTheKeyAndChangesEveryShare) {
   std::vector<std::string> ids = {"op1", "op2", "op3", "op4", "op5"};
   for (const auto& id : ids) Add(id);
@@ -287,7 +381,7 @@ TEST_F(KmsNode, AddedOperatorJoinsAsReceiverAndRemovedOneNoLongerContributes) {
 }
 
 // The evidence every honest operator stored against `dealer`, each checked offline.
-void ExpectVerifiedEvidence(Node& node, const std::string& dealer, const std::string& kind) {
+void ExpectVerifiedEvidence(Engine& node, const std::string& dealer, const std::string& kind) {
   auto records = node.EvidenceJson()["evidence"];
   bool found = false;
   for (const auto& j : records) {
@@ -446,7 +540,7 @@ TEST_F(KmsNode, ProtocolEndpointsRejectBadMessages) {
   MessageHeader h{"dkg_ack", kB0, 1000, "op2", ""};
   nlohmann::json body = {{"dealer", "op1"}, {"commitments_hash", "0x00"}, {"commitments", {}}};
   std::string wire = EncodeMessage(h, body, *signer).value();
-  Node& n1 = *Op("op1").node;
+  Engine& n1 = *Op("op1").node;
   EXPECT_EQ(n1.Receive("/dkg/share", wire).code(), "wrong_route");
   EXPECT_EQ(n1.Receive("/dkg/ack", wire).code(), "malformed_message");
   EXPECT_EQ(n1.Receive("/dkg/ack", wire).code(), "replayed_message");

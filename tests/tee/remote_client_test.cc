@@ -35,13 +35,14 @@ class RemoteClientTest : public keys::testing::VaultTest {
     VaultTest::TearDown();
   }
 
-  void StartServer(uid_t parent_uid) {
+  void StartServer(uid_t parent_uid, std::shared_ptr<ExtensionHandler> extension = nullptr) {
     auto vault = keys::KeyVault::Open(Options());
     ASSERT_TRUE(vault.ok()) << vault.status().ToString();
     local_ = MakeInProcessClient(std::move(vault).value());
     EnclaveServerOptions options;
     options.listen = address_;
     options.parent_uid = parent_uid;
+    options.extension = std::move(extension);
     auto server = EnclaveServer::Listen(options, local_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -78,6 +79,45 @@ class RemoteClientTest : public keys::testing::VaultTest {
   std::unique_ptr<EnclaveServer> server_;
   std::thread thread_;
 };
+
+// Answers a KMS op with its number and the payload reversed; "fail" fails.
+class ReverseHandler final : public ExtensionHandler {
+ public:
+  Result<Bytes> Handle(wire::Op op, ByteSpan payload) override {
+    if (AsText(payload) == "fail") return Status::FailedPrecondition("kms_not_started", "test");
+    Bytes out(payload.rbegin(), payload.rend());
+    out.insert(out.begin(), static_cast<uint8_t>(op));
+    return out;
+  }
+
+ private:
+  static std::string_view AsText(ByteSpan b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+};
+
+TEST_F(RemoteClientTest, KmsOpsReachTheRegisteredHandlerOnly) {
+  RemoteClient client = Client();
+  // No handler: the op is known but refused with a stable code, the connection stays usable.
+  EXPECT_EQ(client.CallKms(wire::Op::kKmsTick, Bytes{1}).status().code(), "kms_not_enabled");
+  EXPECT_TRUE(client.List().ok());
+  EXPECT_EQ(client.CallKms(wire::Op::kGet, Bytes{1}).status().code(), "invalid_argument");
+
+  StopServer();
+  StartServer(::getuid(), std::make_shared<ReverseHandler>());
+  RemoteClient fresh = Client();
+  auto answer = fresh.CallKms(wire::Op::kKmsReceive, Bytes{1, 2, 3});
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(*answer, (Bytes{0x23, 3, 2, 1}));
+  EXPECT_EQ(fresh.CallKms(wire::Op::kKmsQuery, AsBytes(std::string_view("fail"))).status().code(),
+            "kms_not_started");
+  Bytes big(wire::kMaxKmsPayload + 1, 0);
+  EXPECT_EQ(fresh.CallKms(wire::Op::kKmsReceive, big).status().code(), "enclave_frame_too_large");
+  EXPECT_TRUE(fresh.CallKms(wire::Op::kKmsTick, {}).ok());  // still connected and in order
+  StopServer();
+  EXPECT_EQ(fresh.CallKms(wire::Op::kKmsTick, {}).status().code(), "enclave_unavailable");
+  StartServer(::getuid());
+}
 
 TEST_F(RemoteClientTest, BlsAndEcdsaKeysWorkThroughTheEnclave) {
   RemoteClient remote = Client();

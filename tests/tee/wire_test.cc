@@ -44,6 +44,42 @@ TEST(WireHeader, RoundTripsAndChecksEveryField) {
   bad[7] = 99;
   EXPECT_EQ(DecodeHeader(bad).status().code(), "enclave_protocol");
   EXPECT_EQ(DecodeHeader(ByteSpan(bytes.data(), 15)).status().code(), "enclave_protocol");
+  bad = bytes;
+  bad[7] = kLastKmsOp + 1;  // past the KMS range
+  EXPECT_EQ(DecodeHeader(bad).status().code(), "enclave_protocol");
+  bad[7] = kFirstKmsOp - 1;  // between the key ops and the KMS range
+  EXPECT_EQ(DecodeHeader(bad).status().code(), "enclave_protocol");
+}
+
+// The KMS ops (0x20..0x27) are opaque here: the payload goes through unchanged, bounded by
+// kMaxKmsPayload, and the answer is the ok byte plus the handler's bytes (or an error).
+TEST(WireKms, PayloadsAreOpaqueAndBounded) {
+  for (uint16_t v = kFirstKmsOp; v <= kLastKmsOp; ++v) {
+    Op op = static_cast<Op>(v);
+    EXPECT_TRUE(IsKmsOp(op));
+    EXPECT_NE(OpName(op), "unknown");
+    EXPECT_EQ(MaxPayload(Kind::kRequest, op), kMaxKmsPayload);
+    EXPECT_TRUE(DecodeHeader(EncodeHeader(RequestHeader(op, 1, kMaxKmsPayload))).ok());
+    EXPECT_EQ(DecodeHeader(EncodeHeader(RequestHeader(op, 1, kMaxKmsPayload + 1))).status().code(),
+              "enclave_frame_too_large");
+    Request r;
+    r.op = op;
+    r.data = {1, 2, 3, 0, 0xff};
+    Bytes payload = EncodeRequest(r);
+    EXPECT_EQ(payload, r.data);
+    auto back = DecodeRequest(op, payload);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->data, r.data);
+    EXPECT_TRUE(DecodeRequest(op, {}).ok());  // empty is the handler's to judge
+  }
+  EXPECT_FALSE(IsKmsOp(Op::kExportEip2335));
+  Bytes answer = EncodeOpaque(Bytes{9, 8});
+  EXPECT_EQ(DecodeOpaque(answer).value(), (Bytes{9, 8}));
+  EXPECT_EQ(DecodeOpaque(EncodeOpaque({})).value(), Bytes{});
+  auto error = DecodeOpaque(EncodeError(Status::FailedPrecondition("kms_not_started", "m")));
+  EXPECT_EQ(error.status().code(), "kms_not_started");
+  EXPECT_EQ(DecodeOpaque({}).status().code(), "enclave_protocol");
+  EXPECT_EQ(DecodeOpaque(Bytes{7, 1}).status().code(), "enclave_protocol");  // unknown tag
 }
 
 TEST(WireHeader, OversizedPayloadIsRefusedFromTheHeaderAlone) {

@@ -1,6 +1,8 @@
 // cryfttee-enclave: the key side of the parent/enclave split (docs/architecture.md, "Key
-// isolation"). It owns the key vault and the crypto and nothing else: no HTTP, no WASM, no API
-// JSON. It serves the enclave wire protocol (tee/wire.h) on one address to one parent:
+// isolation"). It owns the key vault, the crypto and, when the parent runs KMS operator mode,
+// the KMS protocol engine with its operator keys and threshold shares (DIR/kms, kms/enclave_host.h)
+// and nothing else: no HTTP, no WASM, no API JSON. It serves the enclave wire protocol (tee/wire.h)
+// on one address to one parent:
 //
 //   cryfttee-enclave --listen unix:PATH|vsock://CID:PORT --data-dir DIR
 //                    [--seal-password-file FILE] [--parent-uid UID] [--parent-cid CID]
@@ -22,6 +24,7 @@
 
 #include "core/log.h"
 #include "keys/vault.h"
+#include "kms/enclave_host.h"
 #include "tee/address.h"
 #include "tee/enclave_server.h"
 #include "tee/in_process_client.h"
@@ -99,6 +102,11 @@ int Run(const Options& o) {
   server_options.listen = *address;
   server_options.parent_uid = parent_uid < 0 ? ::getuid() : static_cast<uid_t>(parent_uid);
   server_options.parent_cid = static_cast<uint32_t>(o.parent_cid);
+  // The KMS engine starts only when the parent asks (kKmsStart): nothing is created before.
+  kms::EnclaveHostOptions kms_options;
+  kms_options.data_dir = o.data_dir + "/kms";
+  kms_options.seal.password_file = o.seal_password_file;
+  server_options.extension = std::make_shared<kms::EnclaveHost>(kms_options);
   auto server = tee::EnclaveServer::Listen(
       server_options, tee::MakeInProcessClient(shared_vault, std::move(quotes).value()));
   if (!server.ok()) {

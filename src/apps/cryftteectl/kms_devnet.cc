@@ -2,7 +2,7 @@
 // interface):
 //
 //   cryftteectl kms devnet --operators N --threshold T --interval 5s --dir DIR
-//                          [--scheme feldman|pedersen]
+//                          [--scheme feldman|pedersen] [--enclave op<i>]...
 //
 // starts N cryfttee daemons in operator mode on loopback (operator i: id "op<i>", API socket
 // DIR/op<i>/api.sock, data DIR/op<i>/data, log DIR/op<i>/cryfttee.log, protocol API on a free
@@ -16,6 +16,12 @@
 //
 // The threshold rule handed to the daemons is (T-1)/N, so t = floor(n (T-1)/N) + 1 = T for the
 // initial n = N (and follows the same rule when operators are added or removed).
+//
+// --enclave op<i> (repeatable) runs that operator as a daemon + cryfttee-enclave pair (issue 15):
+// the enclave (beside the daemon binary) listens on DIR/op<i>/enclave.sock with its data in
+// DIR/op<i>/enclave-data (log DIR/op<i>/enclave.log), the daemon gets --enclave-addr, and the
+// operator's keys, KMS engine and shares live in the enclave. Its devnet.json entry adds
+// "enclave_pid" and "enclave_data_dir"; every entry has "data_dir".
 //
 // Test-only: --test-misbehaviour op<i>=invalid_share|equivocate makes that operator a cheating
 // dealer (the daemon gets CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1; it says so loudly in its log).
@@ -54,6 +60,7 @@ struct DevnetOptions {
   std::string scheme = "pedersen";
   std::string daemon;                      // default: cryfttee beside this executable
   std::vector<std::string> misbehaviours;  // "op3=invalid_share"
+  std::vector<std::string> enclaves;       // "op2": that operator's keys live in an enclave
 };
 
 struct Operator {
@@ -61,7 +68,9 @@ struct Operator {
   std::string dir;
   std::string socket;
   std::string misbehaviour;
+  bool enclave = false;
   pid_t pid = -1;
+  pid_t enclave_pid = -1;
   Json entry;  // peering entry
 };
 
@@ -88,6 +97,10 @@ Status WriteAtomically(const std::string& path, const std::string& text) {
   }
   return Status::Ok();
 }
+
+pid_t SpawnProcess(const std::string& binary, std::vector<std::string> args,
+                   const std::string& misbehaviour, const std::string& log,
+                   const sigset_t& child_mask);
 
 pid_t Spawn(const DevnetOptions& o, const Operator& op, const sigset_t& child_mask) {
   const std::string threshold_rule =
@@ -119,6 +132,24 @@ pid_t Spawn(const DevnetOptions& o, const Operator& op, const sigset_t& child_ma
     args.push_back("--kms-test-misbehaviour");
     args.push_back(op.misbehaviour);
   }
+  if (op.enclave) {
+    args.push_back("--enclave-addr");
+    args.push_back("unix:" + op.dir + "/enclave.sock");
+  }
+  return SpawnProcess(o.daemon, args, op.misbehaviour, op.dir + "/cryfttee.log", child_mask);
+}
+
+// The operator's enclave: keys, KMS engine and shares (--enclave op<i>).
+pid_t SpawnEnclave(const DevnetOptions& o, const Operator& op, const sigset_t& child_mask) {
+  const std::string binary = (fs::path(o.daemon).parent_path() / "cryfttee-enclave").string();
+  std::vector<std::string> args = {binary, "--listen", "unix:" + op.dir + "/enclave.sock",
+                                   "--data-dir", op.dir + "/enclave-data"};
+  return SpawnProcess(binary, args, "", op.dir + "/enclave.log", child_mask);
+}
+
+pid_t SpawnProcess(const std::string& binary, std::vector<std::string> args,
+                   const std::string& misbehaviour, const std::string& log,
+                   const sigset_t& child_mask) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
     // The daemons' settings come from the flags above, never from the caller's CRYFTTEE_*.
@@ -128,8 +159,7 @@ pid_t Spawn(const DevnetOptions& o, const Operator& op, const sigset_t& child_ma
     }
     env.emplace_back(*e);
   }
-  if (!op.misbehaviour.empty()) env.emplace_back("CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1");
-  const std::string log = op.dir + "/cryfttee.log";
+  if (!misbehaviour.empty()) env.emplace_back("CRYFTTEE_KMS_ALLOW_TEST_MISBEHAVIOUR=1");
 
   pid_t pid = ::fork();
   if (pid != 0) return pid;
@@ -145,8 +175,8 @@ pid_t Spawn(const DevnetOptions& o, const Operator& op, const sigset_t& child_ma
   argv.push_back(nullptr);
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  ::execve(o.daemon.c_str(), argv.data(), envp.data());
-  std::fprintf(stderr, "devnet: cannot run %s: %s\n", o.daemon.c_str(), std::strerror(errno));
+  ::execve(binary.c_str(), argv.data(), envp.data());
+  std::fprintf(stderr, "devnet: cannot run %s: %s\n", binary.c_str(), std::strerror(errno));
   ::_exit(127);
 }
 
@@ -180,28 +210,40 @@ Result<Json> WaitForIdentity(const CtlContext& base, const Operator& op,
       "daemon_not_ready", op.id + " did not answer on " + op.socket + " (" + last.message() + ")");
 }
 
-void StopAll(std::vector<Operator>& ops) {
-  for (auto& op : ops) {
-    if (op.pid > 0) ::kill(op.pid, SIGTERM);
+// SIGTERM to each of `pids`, SIGKILL to those still running 10 s later; reaps them all.
+void StopPids(const std::vector<pid_t*>& pids) {
+  for (pid_t* pid : pids) {
+    if (*pid > 0) ::kill(*pid, SIGTERM);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  for (auto& op : ops) {
-    while (op.pid > 0) {
+  for (pid_t* pid : pids) {
+    while (*pid > 0) {
       int wstatus = 0;
-      pid_t r = ::waitpid(op.pid, &wstatus, WNOHANG);
-      if (r == op.pid || (r < 0 && errno == ECHILD)) {
-        op.pid = -1;
+      pid_t r = ::waitpid(*pid, &wstatus, WNOHANG);
+      if (r == *pid || (r < 0 && errno == ECHILD)) {
+        *pid = -1;
         break;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
-        ::kill(op.pid, SIGKILL);
-        ::waitpid(op.pid, &wstatus, 0);
-        op.pid = -1;
+        ::kill(*pid, SIGKILL);
+        ::waitpid(*pid, &wstatus, 0);
+        *pid = -1;
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+}
+
+// The daemons first (they may still be talking to their enclaves), then the enclaves.
+void StopAll(std::vector<Operator>& ops) {
+  std::vector<pid_t*> daemons, enclaves;
+  for (auto& op : ops) {
+    daemons.push_back(&op.pid);
+    enclaves.push_back(&op.enclave_pid);
+  }
+  StopPids(daemons);
+  StopPids(enclaves);
 }
 
 int RunDevnet(DevnetOptions o, const CtlContext& ctx) {
@@ -253,10 +295,18 @@ int RunDevnet(DevnetOptions o, const CtlContext& ctx) {
     op.dir = o.dir + "/" + op.id;
     op.socket = op.dir + "/api.sock";
     if (misbehave.count(op.id)) op.misbehaviour = misbehave[op.id];
+    for (const auto& e : o.enclaves) op.enclave = op.enclave || e == op.id;
     fs::create_directories(op.dir + "/data", ec);
     ::chmod(op.dir.c_str(), 0700);
     ::chmod((op.dir + "/data").c_str(), 0700);
     ops.push_back(std::move(op));
+  }
+  for (auto& op : ops) {
+    if (!op.enclave) continue;
+    op.enclave_pid = SpawnEnclave(o, op, previous);
+    // The daemon gives its enclave a few seconds at start-up; the socket is normally there first.
+    for (int i = 0; i < 100 && !fs::exists(op.dir + "/enclave.sock"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (auto& op : ops) op.pid = Spawn(o, op, previous);
 
@@ -275,10 +325,16 @@ int RunDevnet(DevnetOptions o, const CtlContext& ctx) {
                  {"interval_seconds", interval_ms / 1000},
                  {"operators", Json::array()}};
   for (const auto& op : ops) {
-    devnet["operators"].push_back({{"id", op.id},
-                                   {"pid", op.pid},
-                                   {"api_socket", op.socket},
-                                   {"protocol_url", op.entry["address"]}});
+    Json entry = {{"id", op.id},
+                  {"pid", op.pid},
+                  {"api_socket", op.socket},
+                  {"data_dir", op.dir + "/data"},
+                  {"protocol_url", op.entry["address"]}};
+    if (op.enclave) {
+      entry["enclave_pid"] = op.enclave_pid;
+      entry["enclave_data_dir"] = op.dir + "/enclave-data";
+    }
+    devnet["operators"].push_back(entry);
   }
   for (auto [path, doc] :
        {std::pair{o.dir + "/peering.json", &peering}, std::pair{o.dir + "/devnet.json", &devnet}}) {
@@ -306,6 +362,11 @@ int RunDevnet(DevnetOptions o, const CtlContext& ctx) {
                   << "; the others go on" << std::endl;
         op.pid = -1;
       }
+      if (op.enclave_pid > 0 && ::waitpid(op.enclave_pid, &wstatus, WNOHANG) == op.enclave_pid) {
+        std::cerr << "devnet: " << op.id << "'s enclave (pid " << op.enclave_pid
+                  << ") ended; its daemon answers enclave_unavailable" << std::endl;
+        op.enclave_pid = -1;
+      }
     }
   }
   std::cout << "devnet: stopping" << std::endl;
@@ -327,6 +388,9 @@ void RegisterKmsDevnetCommand(CLI::App& kms, CtlContext& ctx) {
   cmd->add_option("--daemon", o->daemon, "cryfttee binary (default: beside cryftteectl)");
   cmd->add_option("--test-misbehaviour", o->misbehaviours,
                   "TEST ONLY: op<i>=invalid_share|equivocate (repeatable)");
+  cmd->add_option("--enclave", o->enclaves,
+                  "op<i>: run that operator with a cryfttee-enclave holding its keys and shares "
+                  "(repeatable)");
   cmd->callback([o, &ctx] { ctx.exit_code = RunDevnet(*o, ctx); });
 }
 
