@@ -8,8 +8,7 @@ cd "${1:-$(dirname "$0")/..}"
 
 rank() {
   case "$1" in
-    # docs/architecture.md lists these; net, ops, tee, rpcsigner and kms are ranked before they
-    # exist so their first file is checked. crypto/threshold is inside crypto (rank 1).
+    # docs/architecture.md lists these. crypto/threshold is inside crypto (rank 1).
     core) echo 0 ;; crypto) echo 1 ;; net) echo 2 ;; ops) echo 2 ;; client) echo 2 ;;
     keys) echo 3 ;; tee) echo 4 ;; modules) echo 5 ;; runtime) echo 6 ;;
     api) echo 7 ;; rpcsigner) echo 7 ;; kms) echo 7 ;; apps) echo 9 ;; *) echo -1 ;;
