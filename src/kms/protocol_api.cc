@@ -94,6 +94,10 @@ HttpResponse EngineJson(Json body) {
 }
 
 HttpResponse Health(const Engine* node) {
+  // GroupKey() cannot tell "no share" from "no enclave", so ask a question that can: a health
+  // probe must not say ok while every other route answers 503.
+  Json pubkey = node->Pubkey();
+  if (pubkey.is_object() && pubkey.contains("error")) return EngineJson(std::move(pubkey));
   auto key = node->GroupKey();
   Json body = {{"success", true}, {"status", "ok"}, {"has_share", key.has_value()}};
   if (key) body["version"] = key->version;

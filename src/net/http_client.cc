@@ -87,6 +87,9 @@ asio::awaitable<void> WriteAndRead(Stream& stream, http::request<http::string_bo
   http::response_parser<http::string_body> parser;
   parser.header_limit(static_cast<uint32_t>(std::min<size_t>(cap, 64 * 1024)));
   parser.body_limit(cap);
+  // An answer to HEAD carries the GET answer's Content-Length but no body (RFC 9110 §9.3.2):
+  // without this the parser waits for bytes that never come, until the deadline.
+  if (req.method() == http::verb::head) parser.skip(true);
   auto [rec, read] =
       co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   (void)read;

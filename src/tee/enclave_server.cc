@@ -168,7 +168,9 @@ void EnclaveServer::Run() {
 void EnclaveServer::Serve(int fd) {
   wire::ServerSession session;
   for (;;) {
-    auto frame = ReadFrame(fd);
+    // Until it greets, a connection is a stranger holding one of max_connections slots.
+    auto first_byte = session.greeted() ? std::chrono::milliseconds(-1) : options_.frame_timeout;
+    auto frame = ReadFrameWithin(fd, first_byte, options_.frame_timeout);
     wire::Header answer_header;
     answer_header.kind = wire::Kind::kResponse;
     Bytes answer;

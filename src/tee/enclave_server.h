@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 
@@ -31,6 +32,10 @@ struct EnclaveServerOptions {
   uid_t parent_uid = 0;
   uint32_t parent_cid = 3;  // the parent instance of a Nitro enclave
   int max_connections = 64;
+  // A new connection must greet within this, and every frame must arrive whole within this of
+  // its first byte; else the connection is closed. Idle time between the frames of a greeted
+  // connection is not bounded: the parent keeps its pooled connections open.
+  std::chrono::milliseconds frame_timeout{10'000};
   // Answers the kKms* ops (the KMS engine, issue 15); null: they fail with "kms_not_enabled".
   std::shared_ptr<ExtensionHandler> extension;
 };

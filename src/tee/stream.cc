@@ -8,8 +8,11 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "core/clock.h"
 
 namespace cryfttee::tee {
 namespace {
@@ -194,6 +197,60 @@ Status WriteFrame(int fd, const wire::Header& header, ByteSpan payload) {
     done += static_cast<size_t>(n);
   }
   return Status::Ok();
+}
+
+namespace {
+
+// Waits until `fd` is readable (data, EOF or error) or the monotonic `deadline_ms` (-1: never).
+Status WaitReadable(int fd, int64_t deadline_ms) {
+  for (;;) {
+    int wait = -1;
+    if (deadline_ms >= 0) {
+      wait = static_cast<int>(std::max<int64_t>(0, deadline_ms - MonotonicMillis()));
+    }
+    pollfd p{fd, POLLIN, 0};
+    int r = ::poll(&p, 1, wait);
+    if (r > 0) return Status::Ok();
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) {
+      return Status::Unavailable("enclave_unavailable",
+                                 "enclave connection: timed out waiting for the peer");
+    }
+    return IoError("poll");
+  }
+}
+
+Status ReadAllBefore(int fd, uint8_t* data, size_t size, int64_t deadline_ms) {
+  size_t done = 0;
+  while (done < size) {
+    CRYFTTEE_RETURN_IF_ERROR(WaitReadable(fd, deadline_ms));
+    ssize_t n = ::recv(fd, data + done, size - done, MSG_DONTWAIT);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    std::string why = n == 0 ? "the peer closed the connection" : std::strerror(errno);
+    return Status::Unavailable("enclave_unavailable", "enclave connection: " + why);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Frame> ReadFrameWithin(int fd, std::chrono::milliseconds first_byte,
+                              std::chrono::milliseconds whole) {
+  CRYFTTEE_RETURN_IF_ERROR(
+      WaitReadable(fd, first_byte.count() < 0 ? -1 : MonotonicMillis() + first_byte.count()));
+  const int64_t deadline = MonotonicMillis() + whole.count();
+  uint8_t head[wire::kHeaderSize];
+  CRYFTTEE_RETURN_IF_ERROR(ReadAllBefore(fd, head, sizeof(head), deadline));
+  CRYFTTEE_ASSIGN_OR_RETURN(wire::Header header, wire::DecodeHeader(ByteSpan(head, sizeof(head))));
+  Frame frame;
+  frame.header = header;
+  frame.payload.resize(header.payload_size);
+  CRYFTTEE_RETURN_IF_ERROR(ReadAllBefore(fd, frame.payload.data(), frame.payload.size(), deadline));
+  return frame;
 }
 
 Result<Frame> ReadFrame(int fd) {

@@ -50,6 +50,11 @@ Status WriteFrame(int fd, const wire::Header& header, ByteSpan payload);
 // Reads one frame; the header is checked (wire::DecodeHeader) before the payload is read, so an
 // oversized length costs nothing. "enclave_unavailable" when the peer closed before a header.
 Result<Frame> ReadFrame(int fd);
+// The server's read: waits up to `first_byte` for a frame to begin (negative: forever), then the
+// whole frame must arrive within `whole` of its first byte. A peer that starts a frame and stalls
+// would otherwise hold its connection, and the slot it takes, forever.
+Result<Frame> ReadFrameWithin(int fd, std::chrono::milliseconds first_byte,
+                              std::chrono::milliseconds whole);
 
 // True when the connection has nothing to read and has not been closed by the peer: a pooled
 // idle connection that is safe to reuse.

@@ -99,6 +99,7 @@ Result<Bytes> DecodeOpaque(ByteSpan payload);
 class ServerSession {
  public:
   Result<Request> Accept(const Header& header, ByteSpan payload);
+  bool greeted() const { return greeted_; }
 
  private:
   bool greeted_ = false;

@@ -28,6 +28,7 @@
 #include <functional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "apps/cryfttee-enclave/memory_scan.h"
 #include "core/bytes.h"
@@ -42,6 +43,7 @@ namespace {
 
 using nlohmann::json;
 using testing::BinaryPath;
+using testing::RawConnection;
 using testing::RawResponse;
 using testing::SourceDir;
 using testing::TcpRequest;
@@ -397,6 +399,14 @@ TEST_F(KmsDevnet, ProtocolEndpointsRefuseBadMessages) {
   EXPECT_EQ(evidence.Json()["code"], "unauthenticated");
   RawResponse health = TcpRequest(port, "GET", "/health");
   EXPECT_EQ(health.status, 200);
+  {
+    // Whoever reaches the port fills it with idle connections, more than its budget of 256: a
+    // peer still gets in, because the longest-idle connection makes room.
+    std::vector<RawConnection> idle;
+    for (int i = 0; i < 300; ++i) idle.push_back(RawConnection::Tcp("127.0.0.1", port));
+    RawResponse peer = TcpRequest(port, "GET", "/health");
+    EXPECT_EQ(peer.status, 200) << "idle connections locked the peers out";
+  }
 
   // op4's enclave parses the messages sent to op4: the same codes come back through it.
   int enclave_port = PortOf(Op(3)["protocol_url"]);
@@ -414,6 +424,9 @@ TEST_F(KmsDevnet, ProtocolEndpointsRefuseBadMessages) {
   RawResponse pubkey = TcpRequest(enclave_port, "GET", "/pubkey");
   EXPECT_EQ(pubkey.status, 503) << pubkey.body;
   EXPECT_EQ(pubkey.Json()["code"], "enclave_unavailable") << pubkey.body;
+  RawResponse sick = TcpRequest(enclave_port, "GET", "/health");
+  EXPECT_EQ(sick.status, 503) << sick.body;
+  EXPECT_EQ(sick.Json()["code"], "enclave_unavailable") << sick.body;
   EXPECT_EQ(::kill(Op(3)["pid"].get<int>(), 0), 0);  // the daemon is still running
 }
 

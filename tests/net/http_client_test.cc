@@ -103,6 +103,24 @@ TEST(HttpClient, AnswersAndRefusesOtherOrigins) {
   EXPECT_EQ(l.accepted(), 1);
 }
 
+TEST(HttpClient, AnswerToHeadHasNoBody) {
+  // The length of the GET answer, no body, and the connection kept open as a real server does:
+  // reading a body here would wait for the deadline.
+  Listener l([](int fd) {
+    Answer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1234\r\n\r\n")(fd);
+    char buf[4096];
+    while (::read(fd, buf, sizeof(buf)) > 0) {
+    }
+  });
+  auto c = Client(l.url(), 2000);
+  auto t = Clock::now();
+  auto r = c->Send({"HEAD", "/api/v1/eth2/publicKeys", {}, "", {}, {}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "");
+  EXPECT_LT(Clock::now() - t, std::chrono::milliseconds(1000));
+}
+
 TEST(HttpClient, RetriesOnlyIdempotentRequests) {
   Listener l(Answer(k503));
   auto c = Client(l.url());

@@ -2,6 +2,7 @@
 // vault): every operation gives what the in-process client gives, errors keep their codes, and
 // the server refuses strangers, misbehaving peers and a second listener.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -43,6 +44,7 @@ class RemoteClientTest : public keys::testing::VaultTest {
     options.listen = address_;
     options.parent_uid = parent_uid;
     options.extension = std::move(extension);
+    options.frame_timeout = frame_timeout_;
     auto server = EnclaveServer::Listen(options, local_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -75,6 +77,7 @@ class RemoteClientTest : public keys::testing::VaultTest {
   }
 
   Address address_;
+  std::chrono::milliseconds frame_timeout_{10'000};
   std::shared_ptr<tee::Client> local_;
   std::unique_ptr<EnclaveServer> server_;
   std::thread thread_;
@@ -332,6 +335,41 @@ TEST_F(RemoteClientTest, MisbehavingPeersGetOneErrorAndAreDisconnected) {
     EXPECT_EQ(error_code(Send(fd.get(), Kind::kRequest, Op::kGet, 2, bad)), "enclave_protocol");
   }
   // The enclave is still serving its parent.
+  EXPECT_TRUE(Client().Hello().ok());
+}
+
+TEST_F(RemoteClientTest, StrangersThatStallAreDisconnectedButTheParentsIdleConnectionIsNot) {
+  using wire::Kind;
+  using wire::Op;
+  StopServer();
+  frame_timeout_ = 300ms;
+  StartServer(::getuid());
+  auto closed_within = [](int fd, int ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, ms) <= 0) return false;
+    char c;
+    return ::recv(fd, &c, 1, 0) == 0;
+  };
+  {  // Connects and never greets: it would hold one of the enclave's 64 slots for good.
+    UniqueFd fd = Raw();
+    EXPECT_TRUE(closed_within(fd.get(), 3000));
+  }
+  {  // Greets, then starts a header (6 of its 16 bytes) and stalls.
+    UniqueFd fd = Raw();
+    ASSERT_TRUE(Send(fd.get(), Kind::kRequest, Op::kHello, 1, {}).ok());
+    auto head = wire::EncodeHeader(wire::Header{Kind::kRequest, Op::kList, 2, 0});
+    ASSERT_EQ(::send(fd.get(), head.data(), 6, 0), 6);
+    EXPECT_TRUE(closed_within(fd.get(), 3000));
+  }
+  {  // A greeted connection idles for three timeouts between frames, as the parent's pool does.
+    UniqueFd fd = Raw();
+    ASSERT_TRUE(Send(fd.get(), Kind::kRequest, Op::kHello, 1, {}).ok());
+    std::this_thread::sleep_for(900ms);
+    EXPECT_TRUE(IsIdleAndOpen(fd.get()));
+    auto list = Send(fd.get(), Kind::kRequest, Op::kList, 2, {});
+    ASSERT_TRUE(list.ok()) << list.status().ToString();
+    EXPECT_EQ(list->header.op, Op::kList);
+  }
   EXPECT_TRUE(Client().Hello().ok());
 }
 

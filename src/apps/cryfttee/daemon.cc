@@ -132,10 +132,14 @@ kms::OperatorModeOptions KmsOptions(const Config& config) {
 }
 
 // Peers are other daemons: a generous budget, and idle connections close sooner than the API's.
+// Whoever reaches the port can open connections and send nothing, so a full listener makes room
+// by closing its longest-idle connection, as the API does: else such a flood keeps every peer's
+// partial-signature request out.
 api::ListenerLimits KmsLimits() {
   api::ListenerLimits limits;
   limits.max_connections = 256;
   limits.idle_timeout = std::chrono::seconds(30);
+  limits.evict_idle_when_full = true;
   return limits;
 }
 
