@@ -84,7 +84,7 @@ static uint64_t register_key(const char* req, uint32_t len, reg_mode mode, const
                              const cft_json_value* csr, bool tls, cft_answer* out) {
   cft_json_value material, v;
   if (mode == MODE_IMPORT && !get(req, len, "key_material", &material)) {
-    return bad_request("missing_key_material", "importing a key needs \"key_material\"");
+    return bad_request("missing_key_material", "importing a key needs 'key_material'");
   }
   cft_json_writer w;
   cft_jw_init(&w, 320 + (mode == MODE_IMPORT ? material.len : 0) + (csr ? csr->len : 0));
@@ -240,7 +240,7 @@ static uint64_t begin_sign(const char* req, uint32_t len, const char* scheme, co
   bool by_handle = get(req, len, "key_handle", &handle);
   bool by_pubkey = !by_handle && get(req, len, "pubkey", &pubkey);
   if (!by_handle && !by_pubkey) {
-    return bad_request("missing_key_handle", "name the key with \"key_handle\" or \"pubkey\"");
+    return bad_request("missing_key_handle", "name the key with 'key_handle' or 'pubkey'");
   }
   s->base64_answer = by_pubkey;
   if (get(req, len, "signature_encoding", &v)) {
@@ -250,7 +250,7 @@ static uint64_t begin_sign(const char* req, uint32_t len, const char* scheme, co
       s->base64_answer = true;
     } else {
       return bad_request("invalid_signature_encoding",
-                         "signature_encoding must be \"hex\" or \"base64\"");
+                         "signature_encoding must be 'hex' or 'base64'");
     }
   }
   cft_jw_begin_object(&s->req);
@@ -263,8 +263,7 @@ static uint64_t begin_sign(const char* req, uint32_t len, const char* scheme, co
                            : cft_json_string_is(&v, "hex")  ? "hex"
                                                             : 0;
     if (!encoding) {
-      return bad_request("invalid_message_encoding",
-                         "message_encoding must be \"base64\" or \"hex\"");
+      return bad_request("invalid_message_encoding", "message_encoding must be 'base64' or 'hex'");
     }
     cft_jw_key(&s->req, "encoding");
     cft_jw_cstring(&s->req, encoding);
@@ -272,8 +271,8 @@ static uint64_t begin_sign(const char* req, uint32_t len, const char* scheme, co
   if (!get_either(req, len, bytes_key, bytes_alias, &v)) {
     if (bytes_optional) return 0;
     return bad_request(bytes_key[0] == 'm' ? "missing_message" : "missing_digest",
-                       bytes_key[0] == 'm' ? "send the message to sign in \"message\""
-                                           : "send the 32-byte digest in \"digest\"");
+                       bytes_key[0] == 'm' ? "send the message to sign in 'message'"
+                                           : "send the 32-byte digest in 'digest'");
   }
   if (v.type != CFT_JSON_STRING) {
     return bad_request("invalid_field", "the bytes to sign must be a base64 or 0x-hex string");
@@ -348,12 +347,12 @@ CRYFTTEE_CAPABILITY(bls_sign) {
       pop = true;
     } else if (!cft_json_string_is(&v, "sig")) {
       sign_call_free(&s);
-      return bad_request("invalid_dst", "dst must be \"sig\" or \"pop\"");
+      return bad_request("invalid_dst", "dst must be 'sig' or 'pop'");
     }
   }
   if (!s.bytes && !pop) {
     sign_call_free(&s);
-    return bad_request("missing_message", "send the message to sign in \"message\"");
+    return bad_request("missing_message", "send the message to sign in 'message'");
   }
   if (pop) {
     cft_jw_key(&s.req, s.bytes ? "dst" : "proof_of_possession");
@@ -377,7 +376,7 @@ CRYFTTEE_CAPABILITY(tls_sign) {
   if (get(request, request_len, "algorithm", &v) && !cft_json_string_is(&v, "ecdsa-sha256")) {
     sign_call_free(&s);
     return cft_error(CFT_INVALID_ARGUMENT, "unsupported_algorithm",
-                     "algorithm must be \"ecdsa-sha256\"");
+                     "algorithm must be 'ecdsa-sha256'");
   }
   if (get(request, request_len, "format", &v)) {
     const char* format = cft_json_string_is(&v, "der")       ? "der"
@@ -385,7 +384,7 @@ CRYFTTEE_CAPABILITY(tls_sign) {
                                                              : 0;
     if (!format) {
       sign_call_free(&s);
-      return bad_request("invalid_format", "format must be \"der\" or \"compact\"");
+      return bad_request("invalid_format", "format must be 'der' or 'compact'");
     }
     cft_jw_key(&s.req, "format");
     cft_jw_cstring(&s.req, format);

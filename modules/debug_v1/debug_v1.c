@@ -29,7 +29,7 @@ CRYFTTEE_CAPABILITY(debug_echo) {
       message.type != CFT_JSON_STRING || message.len - 2 > MAX_MESSAGE_BYTES) {
     cryfttee_log_str(CRYFTTEE_LOG_DEBUG, "debug_echo: request without a string \"message\"");
     return cft_error(CFT_INVALID_ARGUMENT, "invalid_request",
-                     "send a \"message\" string of at most 4096 bytes");
+                     "send a 'message' string of at most 4096 bytes");
   }
   /* The length is the decoded one; the text goes back verbatim (it is valid JSON already). */
   uint32_t length = message.len - 2;

@@ -485,7 +485,7 @@ static uint64_t sign_raw(const char* req, uint32_t len, bool base64, const char*
   bool has_message =
       cft_json_get(req, len, "message", &msg) || cft_json_get(req, len, "data", &msg);
   if (!has_message && !pop) {
-    return error_answer("missing_message", "send the bytes to sign in \"message\" or \"data\"",
+    return error_answer("missing_message", "send the bytes to sign in 'message' or 'data'",
                         "invalid_argument", 0);
   }
   const char* bytes = 0;
