@@ -11,6 +11,7 @@
 #pragma once
 
 #include <spdlog/spdlog.h>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -190,17 +191,17 @@ class HttpSessionBase : public SessionBase {
       return Reply(ErrorResponse(413, "payload_too_large",
                                  "request body exceeds " +
                                      std::to_string(registry_.Options().body_limit) + " bytes"),
-                   11, false, false);
+                   11, false, false, /*unread_input=*/true);
     }
     if (ec == http::error::header_limit) {
       return Reply(ErrorResponse(431, "headers_too_large", "request headers are too large"), 11,
-                   false, false);
+                   false, false, /*unread_input=*/true);
     }
     if (ec) {
       if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
         return Reply(
             ErrorResponse(400, "bad_http_request", "malformed HTTP request: " + ec.message()), 11,
-            false, false);
+            false, false, /*unread_input=*/true);
       }
       return self().Close();
     }
@@ -226,7 +227,10 @@ class HttpSessionBase : public SessionBase {
     Reply(std::move(response), req.version(), req.keep_alive(), request.method == "HEAD");
   }
 
-  void Reply(HttpResponse response, unsigned version, bool keep_alive, bool head) {
+  // `unread_input`: the answer goes out before the request was read to its end (413, 431, a
+  // malformed request), so the connection ends with a lingering close, not an immediate one.
+  void Reply(HttpResponse response, unsigned version, bool keep_alive, bool head,
+             bool unread_input = false) {
     busy_ = true;
     keep_alive = keep_alive && !registry_.Stopping();
     auto msg =
@@ -234,7 +238,8 @@ class HttpSessionBase : public SessionBase {
     boost::beast::get_lowest_layer(self().Stream()).expires_after(registry_.Options().read_timeout);
     boost::beast::http::async_write(
         self().Stream(), *msg,
-        [s = shared(), msg, keep_alive](boost::system::error_code ec, size_t) {
+        [s = shared(), msg, keep_alive, unread_input](boost::system::error_code ec, size_t) {
+          if (!ec && unread_input) return s->self().LingerClose();
           if (ec || !keep_alive || s->registry_.Stopping()) return s->self().Close();
           s->WaitForRequest();
         });
@@ -281,8 +286,27 @@ class PlainSession : public HttpSessionBase<PlainSession<S>> {
     this->Unregister();
   }
   void CloseNow() { Close(); }
+  // Stops sending, then reads and discards what the client is still sending for at most a
+  // second before closing. Closing at once with unread bytes makes the kernel reset a TCP
+  // connection, and the reset can destroy the answer in the client's receive buffer before the
+  // client reads it: a client still writing a too-large body would see "connection reset", not
+  // 413 (RFC 9112 §9.6).
+  void LingerClose() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(boost::asio::socket_base::shutdown_send, ec);
+    boost::beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+    Drain(std::make_shared<std::array<char, 16 * 1024>>());
+  }
 
  private:
+  void Drain(std::shared_ptr<std::array<char, 16 * 1024>> scratch) {
+    stream_.async_read_some(boost::asio::buffer(*scratch),
+                            [s = this->shared(), scratch](boost::system::error_code ec, size_t) {
+                              if (ec) return s->Close();
+                              s->Drain(scratch);
+                            });
+  }
+
   S stream_;
 };
 
@@ -334,6 +358,7 @@ class TlsSession : public HttpSessionBase<TlsSession> {
     boost::beast::get_lowest_layer(stream_).socket().close(ec);
     this->Unregister();
   }
+  void LingerClose() { Close(); }  // TLS's close_notify exchange already waits for the peer
 
  private:
   StreamType stream_;
